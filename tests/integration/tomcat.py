@@ -1,0 +1,95 @@
+"""Runs a real Tomcat 10 node (Debian's tomcat10) for end-to-end tests.
+
+Each node gets its own CATALINA_BASE in a scratch directory: server.xml written here with an
+HTTP connector (for readiness checks) and an AJP connector on 127.0.0.1, the node's jvmRoute,
+and the test webapp from tests/integration/webapp deployed as /app."""
+import os
+import shutil
+import urllib.request
+
+import harness
+
+CATALINA_HOME = "/usr/share/tomcat10"
+WEBAPP_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webapp")
+# Files a CATALINA_BASE needs from the packaged configuration (default and JSP servlets, logging).
+CONF_FILES = ("web.xml", "logging.properties", "context.xml", "catalina.properties")
+
+SERVER_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector address="127.0.0.1" port="{http_port}" protocol="HTTP/1.1" connectionTimeout="20000"/>
+    <Connector address="127.0.0.1" port="{ajp_port}" protocol="AJP/1.3" {secret_attrs}
+               packetSize="{packet_size}" connectionTimeout="{ajp_timeout_ms}"/>
+    <Engine name="Catalina" defaultHost="localhost" jvmRoute="{route}">
+      {cluster}
+      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
+    </Engine>
+  </Service>
+</Server>
+"""
+
+
+def tomcat_available():
+    return os.path.exists(os.path.join(CATALINA_HOME, "bin", "catalina.sh"))
+
+
+class TomcatNode:
+    def __init__(self, route="was1", secret=None, packet_size=8192, cluster_xml="",
+                 ajp_timeout_ms=60000):
+        self.route = route
+        self.secret = secret
+        self.base = harness.scratch_dir(f"tomcat-{route}")
+        self.http_port = harness.free_port()
+        self.ajp_port = harness.free_port()
+        self.packet_size = packet_size
+        self.cluster_xml = cluster_xml
+        self.ajp_timeout_ms = ajp_timeout_ms
+        self.process = None
+        self._write_base()
+
+    def _write_base(self):
+        conf = os.path.join(self.base, "conf")
+        for sub in ("conf", "logs", "temp", "work", "webapps"):
+            os.makedirs(os.path.join(self.base, sub), exist_ok=True)
+        for name in CONF_FILES:
+            shutil.copy(os.path.join("/etc/tomcat10", name), conf)
+        if self.secret is None:
+            secret_attrs = 'secretRequired="false"'
+        else:
+            secret_attrs = f'secretRequired="true" secret="{self.secret}"'
+        with open(os.path.join(conf, "server.xml"), "w") as f:
+            f.write(SERVER_XML.format(http_port=self.http_port, ajp_port=self.ajp_port,
+                                      secret_attrs=secret_attrs, packet_size=self.packet_size,
+                                      route=self.route, cluster=self.cluster_xml,
+                                      ajp_timeout_ms=self.ajp_timeout_ms))
+        shutil.copytree(WEBAPP_SRC, os.path.join(self.base, "webapps", "app"))
+
+    def start(self, timeout=90.0):
+        env = dict(os.environ)
+        env.update(CATALINA_HOME=CATALINA_HOME, CATALINA_BASE=self.base,
+                   CATALINA_TMPDIR=os.path.join(self.base, "temp"),
+                   CATALINA_OPTS="-Xms64m -Xmx256m -XX:+UseSerialGC -Djava.security.egd=file:/dev/urandom")
+        self.process = harness.Process([os.path.join(CATALINA_HOME, "bin", "catalina.sh"), "run"],
+                                       os.path.join(self.base, "logs", "console.log"), env=env)
+        # Ready when the webapp answers over HTTP (first JSP compile included).
+        harness.wait_until(lambda: self._ping() or not self.process.alive(), timeout,
+                           interval=0.25, what=f"tomcat {self.route} to serve /app/ping.jsp")
+        if not self.process.alive():
+            raise RuntimeError(f"tomcat {self.route} exited:\n{self.process.log_text()[-3000:]}")
+        return self
+
+    def _ping(self):
+        try:
+            url = f"http://127.0.0.1:{self.http_port}/app/ping.jsp"
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process:
+            self.process.stop(timeout=20)
+            self.process = None
+
+    def log_text(self):
+        return self.process.log_text() if self.process else ""
