@@ -1,5 +1,6 @@
-// Typed AJP13 messages, both directions. Encoders write into a PacketWriter that
-// the caller reset() for the right direction; they call finish() themselves.
+// Typed AJP13 messages, both directions. Encoders write into a PacketWriter made for
+// the right direction; they reset() it first and call finish() themselves, so the
+// writer holds exactly one packet afterwards.
 // Decoders take the payload of one frame (see framing.hpp) and never read past it.
 //
 // request_messages.cpp: web server -> container (FORWARD_REQUEST, body data, CPING, SHUTDOWN)
@@ -64,7 +65,9 @@ struct ForwardRequest {
     std::span<const RequestAttribute> attributes;
 };
 
-// does_not_fit when the request does not fit in one packet (caller answers 413).
+// does_not_fit when the request does not fit in one packet (caller answers 413), which
+// includes a field that cannot be encoded at all (a string of 0xFFFF bytes or more, a
+// string header name of 0xA000 bytes or more). malformed when method is empty.
 Status encode_forward_request(const ForwardRequest& request, PacketWriter& out) noexcept;
 
 // Container side: a decoded FORWARD_REQUEST. Views point into the payload; the
@@ -128,6 +131,8 @@ struct SendHeadersView {
     PayloadReader headers{{}};  // positioned at the first header
     std::uint16_t headers_left = 0;
 };
+// malformed also for a status outside 100..999 (no valid status line) and for bytes
+// after the last header.
 Status decode_send_headers(std::span<const std::uint8_t> payload, SendHeadersView& out) noexcept;
 // Coded names come back canonical ("Content-Type"). false when no header is left.
 bool next_header(SendHeadersView& view, HeaderField& out) noexcept;

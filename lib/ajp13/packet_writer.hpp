@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -28,12 +29,16 @@ public:
     bool put_string(std::string_view value) noexcept;
     bool put_null_string() noexcept;  // 0xFFFF, nothing follows
     bool put_bytes(std::span<const std::uint8_t> bytes) noexcept;  // raw, no length
+    // A header name: the 2-byte code when there is one, else a string. A string name must be
+    // shorter than 0xA000 bytes, or its length would read as a code: such a name fails.
+    bool put_header_name(std::string_view name, std::optional<std::uint16_t> code) noexcept;
 
     // Writes the payload length into the header. ok, or does_not_fit if any put failed.
     Status finish() noexcept;
 
     bool overflowed() const noexcept { return overflowed_; }
-    std::size_t payload_size() const noexcept { return used_ - header_size; }
+    // 0 when the buffer cannot even hold a header (such a writer is always overflowed).
+    std::size_t payload_size() const noexcept { return used_ < header_size ? 0 : used_ - header_size; }
     std::size_t remaining() const noexcept { return buffer_.size() - used_; }
     std::size_t capacity() const noexcept { return buffer_.size(); }
     // Header + payload written so far (valid as a packet after finish()).

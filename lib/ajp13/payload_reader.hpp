@@ -25,6 +25,9 @@ public:
     bool get_required_string(std::string_view& out) noexcept;
     bool get_bytes(std::size_t n, std::span<const std::uint8_t>& out) noexcept;
     bool peek_u8(std::uint8_t& out) const noexcept;
+    // A header name: first byte 0xA0 means a 2-byte code (code set, name left empty); anything
+    // else is a string length (name set, code = 0). A null string name fails.
+    bool get_header_name(std::uint16_t& code, std::string_view& name) noexcept;
 
     std::size_t position() const noexcept { return pos_; }
     std::size_t remaining() const noexcept { return failed_ ? 0 : data_.size() - pos_; }
