@@ -1,0 +1,57 @@
+// One AJP13 request/response exchange on a connected PacketChannel, as an explicit state
+// machine: send the request (and the first body packet when a length is known), then
+// answer GET_BODY_CHUNK, deliver SEND_HEADERS / SEND_BODY_CHUNK to the sink, and finish on
+// END_RESPONSE. The outcome says what happened and whether the connection may be reused.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "ajp13/messages.hpp"
+#include "transport/interfaces.hpp"
+#include "transport/packet_channel.hpp"
+
+namespace ajpgate::transport {
+
+struct ExchangeOptions {
+    // nullopt: unknown length (chunked request); the body goes only on GET_BODY_CHUNK.
+    std::optional<std::uint64_t> content_length;
+    // Longest wait between two packets from the backend; zero leaves it to the socket timeout.
+    std::chrono::milliseconds reply_timeout{0};
+    bool flush_packets = false;  // flush the client after every body packet (JkOptions +FlushPackets)
+    bool flush_header = false;   // flush the client after the headers (JkOptions +FlushHeader)
+    bool head_request = false;   // never forward a body to the client, whatever arrives
+};
+
+enum class ExchangeResult : std::uint8_t {
+    ok,
+    request_too_large,    // the request does not fit in one packet: nothing was sent (413)
+    send_failed,          // the request could not be written: the backend never saw it whole
+    backend_closed,       // the backend closed the connection before END_RESPONSE
+    backend_timeout,      // no packet within reply_timeout (504)
+    protocol_error,       // malformed or unexpected packet from the backend (502)
+    client_read_failed,   // the client's body could not be read or was short (400)
+    client_write_failed,  // the client went away while the response was delivered
+};
+
+std::string_view to_string(ExchangeResult result) noexcept;
+
+struct ExchangeOutcome {
+    ExchangeResult result = ExchangeResult::ok;
+    // Only after END_RESPONSE with reuse, with nothing left unread and nothing inconsistent.
+    bool reusable = false;
+    bool request_sent = false;      // the backend received the whole FORWARD_REQUEST
+    bool response_started = false;  // headers went to the client: no other member may answer
+    std::uint16_t status = 0;
+    std::uint64_t body_bytes_read = 0;   // request body consumed from the client
+    std::uint64_t response_bytes = 0;    // response body bytes delivered to the client
+    // What went wrong, for the log line (a static string).
+    std::string_view detail;
+};
+
+ExchangeOutcome run_exchange(PacketChannel& channel, const ajp13::ForwardRequest& request,
+                             const ExchangeOptions& options, BodySource& body, ResponseSink& sink);
+
+}  // namespace ajpgate::transport

@@ -1,0 +1,53 @@
+// The three small interfaces one AJP exchange talks through. The httpd glue implements
+// BodySource and ResponseSink over request_rec and brigades; apr_link implements Link over
+// an APR socket; tests implement all three with scripted fakes.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "ajp13/messages.hpp"
+
+namespace ajpgate::transport {
+
+enum class IoResult : std::uint8_t {
+    ok,
+    eof,      // the peer closed (read) / the client went away
+    timeout,  // nothing arrived within the allowed time
+    error,    // anything else; the socket is unusable
+};
+
+// One connected socket to a backend.
+class Link {
+public:
+    virtual ~Link() = default;
+    virtual IoResult write_all(std::span<const std::uint8_t> bytes) = 0;
+    // Reads between 1 and into.size() bytes, waiting at most `timeout` (zero: the link's
+    // own socket timeout). got is set only on ok.
+    virtual IoResult read_some(std::span<std::uint8_t> into, std::size_t& got,
+                               std::chrono::milliseconds timeout) = 0;
+};
+
+// The client's request body, already de-chunked by the web server.
+class BodySource {
+public:
+    virtual ~BodySource() = default;
+    // Reads up to into.size() bytes; ok with got == 0 is the end of the body.
+    virtual IoResult read(std::span<std::uint8_t> into, std::size_t& got) = 0;
+};
+
+// Where the response goes. Every call returns false when the client is gone.
+class ResponseSink {
+public:
+    virtual ~ResponseSink() = default;
+    // Called once, with headers validated by the decoder (next_header cannot fail).
+    virtual bool start(ajp13::SendHeadersView& headers) = 0;
+    virtual bool body(std::span<const std::uint8_t> data) = 0;
+    virtual bool flush() = 0;
+};
+
+}  // namespace ajpgate::transport

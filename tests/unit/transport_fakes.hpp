@@ -1,0 +1,131 @@
+// Scripted fakes for lib/transport tests: a backend Link that replays bytes and records
+// what was written to it, a client body source, and a sink that records what the client got.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ajp13/messages.hpp"
+#include "transport/interfaces.hpp"
+
+namespace ajpgate::transport::testing {
+
+using Bytes = std::vector<std::uint8_t>;
+
+class ScriptedLink : public Link {
+public:
+    Bytes incoming;                      // everything the backend will say, in order
+    std::size_t piece = 1 << 20;         // deliver at most this many bytes per read
+    IoResult at_end = IoResult::eof;     // what a read returns once `incoming` is used up
+    int fail_write_number = -1;          // 0-based write that fails (-1: none)
+    std::vector<Bytes> writes;           // every write_all, in order
+
+    IoResult write_all(std::span<const std::uint8_t> bytes) override {
+        if (static_cast<int>(writes.size()) == fail_write_number) return IoResult::error;
+        writes.emplace_back(bytes.begin(), bytes.end());
+        return IoResult::ok;
+    }
+    IoResult read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds) override {
+        if (offset_ == incoming.size()) return at_end;
+        got = std::min({into.size(), piece, incoming.size() - offset_});
+        std::memcpy(into.data(), incoming.data() + offset_, got);
+        offset_ += got;
+        return IoResult::ok;
+    }
+
+private:
+    std::size_t offset_ = 0;
+};
+
+class StringBody : public BodySource {
+public:
+    explicit StringBody(std::string data, std::size_t piece = 1 << 20) : data_(std::move(data)), piece_(piece) {}
+    bool broken = false;
+    IoResult read(std::span<std::uint8_t> into, std::size_t& got) override {
+        if (broken) return IoResult::error;
+        got = std::min({into.size(), piece_, data_.size() - offset_});
+        std::memcpy(into.data(), data_.data() + offset_, got);
+        offset_ += got;
+        return IoResult::ok;
+    }
+
+private:
+    std::string data_;
+    std::size_t piece_;
+    std::size_t offset_ = 0;
+};
+
+class RecordingSink : public ResponseSink {
+public:
+    int starts = 0;
+    int flushes = 0;
+    std::uint16_t status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body_text;
+    bool client_gone = false;
+
+    bool start(ajp13::SendHeadersView& view) override {
+        ++starts;
+        status = view.status;
+        ajp13::HeaderField field;
+        while (ajp13::next_header(view, field)) headers.emplace_back(field.name, field.value);
+        return !client_gone;
+    }
+    bool body(std::span<const std::uint8_t> data) override {
+        body_text.append(reinterpret_cast<const char*>(data.data()), data.size());
+        return !client_gone;
+    }
+    bool flush() override {
+        ++flushes;
+        return !client_gone;
+    }
+};
+
+// Encodes container->server messages for the script.
+class BackendScript {
+public:
+    BackendScript& headers(std::uint16_t status, std::vector<ajp13::HeaderField> fields = {}) {
+        ajp13::SendHeaders message{status, "OK", fields};
+        return add([&](ajp13::PacketWriter& w) { return ajp13::encode_send_headers(message, w); });
+    }
+    BackendScript& body(std::string_view text) {
+        return add([&](ajp13::PacketWriter& w) {
+            return ajp13::encode_body_chunk(
+                {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, w);
+        });
+    }
+    BackendScript& end(bool reuse = true) {
+        return add([&](ajp13::PacketWriter& w) { return ajp13::encode_end_response(reuse, w); });
+    }
+    BackendScript& ask_body(std::uint16_t n) {
+        return add([&](ajp13::PacketWriter& w) { return ajp13::encode_get_body_chunk(n, w); });
+    }
+    BackendScript& cpong() {
+        return add([&](ajp13::PacketWriter& w) { return ajp13::encode_cpong(w); });
+    }
+    BackendScript& raw(Bytes bytes) {
+        bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+        return *this;
+    }
+    Bytes bytes() const { return bytes_; }
+
+private:
+    template <typename Encode>
+    BackendScript& add(Encode encode) {
+        Bytes buffer(8192);
+        ajp13::PacketWriter writer(buffer, ajp13::Direction::to_server);
+        writer.reset();
+        if (encode(writer) == ajp13::Status::ok) {
+            auto packet = writer.packet();
+            bytes_.insert(bytes_.end(), packet.begin(), packet.end());
+        }
+        return *this;
+    }
+    Bytes bytes_;
+};
+
+}  // namespace ajpgate::transport::testing
