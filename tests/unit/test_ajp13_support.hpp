@@ -1,0 +1,100 @@
+// Helpers shared by the ajp13 unit test programs: hex vectors, a byte builder, and
+// assertions that print both sides when bytes differ.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// cmocka.h after the standard headers (its macros must not meet them), with C linkage:
+// the header itself only wraps part of its declarations in extern "C".
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+extern "C" {
+#include <cmocka.h>
+}
+
+namespace ajp13_test {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// "12 34 00 01 0a" -> bytes; whitespace is ignored.
+inline Bytes hex(std::string_view text) {
+    Bytes out;
+    int high = -1;
+    for (const char c : text) {
+        int nibble = -1;
+        if (c >= '0' && c <= '9') nibble = c - '0';
+        if (c >= 'a' && c <= 'f') nibble = c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') nibble = c - 'A' + 10;
+        if (nibble < 0) continue;
+        if (high < 0) {
+            high = nibble;
+        } else {
+            out.push_back(static_cast<std::uint8_t>(high * 16 + nibble));
+            high = -1;
+        }
+    }
+    return out;
+}
+
+inline std::string to_hex(std::span<const std::uint8_t> bytes) {
+    std::string out;
+    char two[4];
+    for (const std::uint8_t b : bytes) {
+        std::snprintf(two, sizeof two, "%02x ", b);
+        out += two;
+    }
+    return out;
+}
+
+inline std::span<const std::uint8_t> as_bytes(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+inline std::string_view as_text(std::span<const std::uint8_t> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// Builds payloads field by field, for malformed inputs that are easier to say than to type.
+struct Builder {
+    Bytes bytes;
+    Builder& u8(std::uint8_t v) { bytes.push_back(v); return *this; }
+    Builder& u16(std::uint16_t v) { return u8(static_cast<std::uint8_t>(v >> 8)).u8(static_cast<std::uint8_t>(v & 0xFF)); }
+    Builder& str(std::string_view s) {
+        u16(static_cast<std::uint16_t>(s.size()));
+        bytes.insert(bytes.end(), s.begin(), s.end());
+        return u8(0);
+    }
+    Builder& null() { return u16(0xFFFF); }
+    Builder& raw(std::string_view h) {
+        const Bytes b = hex(h);
+        bytes.insert(bytes.end(), b.begin(), b.end());
+        return *this;
+    }
+};
+
+inline void assert_bytes(std::span<const std::uint8_t> actual, std::span<const std::uint8_t> expected,
+                         const char* what) {
+    const bool same = actual.size() == expected.size() &&
+                      std::equal(actual.begin(), actual.end(), expected.begin());
+    if (!same) {
+        print_error("%s:\n  actual   %s\n  expected %s\n", what, to_hex(actual).c_str(), to_hex(expected).c_str());
+        fail();
+    }
+}
+
+inline void assert_text(std::string_view actual, std::string_view expected, const char* what) {
+    if (actual != expected) {
+        print_error("%s: \"%.*s\" != \"%.*s\"\n", what, static_cast<int>(actual.size()), actual.data(),
+                    static_cast<int>(expected.size()), expected.data());
+        fail();
+    }
+}
+
+}  // namespace ajp13_test
