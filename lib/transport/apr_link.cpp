@@ -1,0 +1,110 @@
+#include "transport/apr_link.hpp"
+
+#include <apr_errno.h>
+#include <apr_poll.h>
+
+namespace ajpgate::transport {
+
+namespace {
+
+apr_interval_time_t to_apr(std::chrono::milliseconds timeout) {
+    // APR: negative = block forever. Our zero means "no limit".
+    return timeout.count() <= 0 ? -1 : static_cast<apr_interval_time_t>(timeout.count()) * 1000;
+}
+
+}  // namespace
+
+AprLink::AprLink(apr_pool_t* pool, apr_socket_t* socket, std::chrono::milliseconds io_timeout)
+    : pool_(pool), socket_(socket), io_timeout_(io_timeout) {}
+
+AprLink::~AprLink() {
+    apr_socket_close(socket_);
+    apr_pool_destroy(pool_);
+}
+
+void AprLink::use_timeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() == 0) timeout = io_timeout_;
+    if (timeout != current_timeout_) {
+        apr_socket_timeout_set(socket_, to_apr(timeout));
+        current_timeout_ = timeout;
+    }
+}
+
+IoResult AprLink::write_all(std::span<const std::uint8_t> bytes) {
+    use_timeout(std::chrono::milliseconds(0));
+    while (!bytes.empty()) {
+        apr_size_t len = bytes.size();
+        const apr_status_t rv = apr_socket_send(socket_, reinterpret_cast<const char*>(bytes.data()), &len);
+        if (rv != APR_SUCCESS) return APR_STATUS_IS_TIMEUP(rv) ? IoResult::timeout : IoResult::error;
+        bytes = bytes.subspan(len);
+    }
+    return IoResult::ok;
+}
+
+IoResult AprLink::read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds timeout) {
+    use_timeout(timeout);
+    apr_size_t len = into.size();
+    const apr_status_t rv = apr_socket_recv(socket_, reinterpret_cast<char*>(into.data()), &len);
+    if (rv == APR_EOF || (rv == APR_SUCCESS && len == 0)) return IoResult::eof;
+    if (rv != APR_SUCCESS) {
+        if (len > 0) {  // APR may report data together with an error; take the data now
+            got = len;
+            return IoResult::ok;
+        }
+        return APR_STATUS_IS_TIMEUP(rv) ? IoResult::timeout : IoResult::error;
+    }
+    got = len;
+    return IoResult::ok;
+}
+
+bool AprLink::has_pending_input_or_eof() {
+    apr_pollfd_t pfd{};
+    pfd.p = pool_;
+    pfd.desc_type = APR_POLL_SOCKET;
+    pfd.reqevents = APR_POLLIN;
+    pfd.desc.s = socket_;
+    apr_int32_t ready = 0;
+    const apr_status_t rv = apr_poll(&pfd, 1, &ready, 0);
+    return rv == APR_SUCCESS && ready > 0;
+}
+
+AprConnector::AprConnector(std::string host, std::uint16_t port, SocketOptions options)
+    : host_(std::move(host)), port_(port), options_(options) {
+    apr_pool_create_unmanaged_ex(&pool_, nullptr, nullptr);
+}
+
+AprConnector::~AprConnector() {
+    if (pool_) apr_pool_destroy(pool_);
+}
+
+apr_status_t AprConnector::resolve() {
+    return apr_sockaddr_info_get(&address_, host_.c_str(), APR_UNSPEC, port_, 0, pool_);
+}
+
+std::unique_ptr<Link> AprConnector::connect(IoResult& why) {
+    why = IoResult::error;
+    if (!address_) return nullptr;
+    apr_pool_t* pool = nullptr;
+    if (apr_pool_create_unmanaged_ex(&pool, nullptr, nullptr) != APR_SUCCESS) return nullptr;
+    apr_socket_t* socket = nullptr;
+    apr_status_t rv = apr_socket_create(&socket, address_->family, SOCK_STREAM, APR_PROTO_TCP, pool);
+    if (rv == APR_SUCCESS) {
+        apr_socket_opt_set(socket, APR_TCP_NODELAY, 1);
+        if (options_.keepalive) apr_socket_opt_set(socket, APR_SO_KEEPALIVE, 1);
+        if (options_.buffer_size > 0) {
+            apr_socket_opt_set(socket, APR_SO_SNDBUF, options_.buffer_size);
+            apr_socket_opt_set(socket, APR_SO_RCVBUF, options_.buffer_size);
+        }
+        apr_socket_timeout_set(socket, to_apr(options_.connect_timeout));
+        rv = apr_socket_connect(socket, address_);
+    }
+    if (rv != APR_SUCCESS) {
+        if (APR_STATUS_IS_TIMEUP(rv)) why = IoResult::timeout;
+        if (socket) apr_socket_close(socket);
+        apr_pool_destroy(pool);
+        return nullptr;
+    }
+    return std::make_unique<AprLink>(pool, socket, options_.io_timeout);
+}
+
+}  // namespace ajpgate::transport
