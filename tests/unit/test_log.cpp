@@ -1,0 +1,102 @@
+// lib/log: level names and parsing, the logger threshold, and JkLogStampFormat.
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "log/log.hpp"
+#include "log/stamp_format.hpp"
+
+extern "C" {
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+#include <cmocka.h>
+}
+
+using namespace ajpgate::log;
+
+namespace {
+
+void test_levels(void**) {
+    struct Case { const char* text; std::optional<Level> level; };
+    const Case cases[] = {
+        {"trace", Level::trace}, {"DEBUG", Level::debug}, {"Info", Level::info}, {"warn", Level::warn},
+        {"error", Level::error}, {"emerg", Level::emerg}, {"warning", std::nullopt}, {"", std::nullopt},
+        {"infos", std::nullopt},
+    };
+    for (const auto& c : cases) {
+        if (parse_level(c.text) != c.level) fail_msg("parse_level(%s)", c.text);
+    }
+    assert_string_equal(std::string(level_name(Level::warn)).c_str(), "warn");
+}
+
+struct CollectingSink : Sink {
+    std::vector<std::string> lines;
+    void write(Level level, Code code, std::string_view message) override {
+        lines.push_back(std::string(level_name(level)) + " " + std::string(code.id) + " " + std::string(message));
+    }
+};
+
+void test_threshold(void**) {
+    CollectingSink sink;
+    Logger logger(&sink, Level::info);
+    logger.log(Level::debug, {"AJPG0001"}, "hidden");
+    logger.log(Level::info, {"AJPG0002"}, "shown");
+    logger.log(Level::error, {"AJPG0003"}, "also shown");
+    assert_int_equal(sink.lines.size(), 2);
+    assert_string_equal(sink.lines[0].c_str(), "info AJPG0002 shown");
+    assert_false(Logger().enabled(Level::emerg));  // no sink: nothing is enabled
+}
+
+// 2026-11-22 06:02:42.123456 UTC
+std::chrono::system_clock::time_point sample_time() {
+    return std::chrono::system_clock::from_time_t(1795327362) + std::chrono::microseconds(123456);
+}
+
+void test_stamp_formats(void**) {
+    struct Case { const char* format; const char* expected; };
+    const Case cases[] = {
+        {"[%Y-%m-%d %H:%M:%S.%Q] ", "[2026-11-22 06:02:42.123] "},
+        {"[%H:%M:%S.%q]", "[06:02:42.123456]"},
+        {"[%a %b %d %H:%M:%S.%Q %Y] ", "[Sun Nov 22 06:02:42.123 2026] "},
+        {"[%a %b %d %H: %M: %S %Y]", "[Sun Nov 22 06: 02: 42 2026]"},  // the seed's format, spaces and all
+        {"%%Q literal", "%Q literal"},
+        {"no conversions", "no conversions"},
+        {"%", "%"},
+    };
+    for (const auto& c : cases) {
+        std::string error;
+        auto stamp = StampFormat::parse(c.format, error);
+        if (!stamp) fail_msg("%s rejected: %s", c.format, error.c_str());
+        const std::string got = stamp->format(sample_time());
+        if (got != c.expected) fail_msg("%s gave '%s', want '%s'", c.format, got.c_str(), c.expected);
+    }
+}
+
+void test_stamp_format_errors(void**) {
+    const char* bad[] = {"%Q %Q", "%Q %q", "%q%q", "\x01", "[%Y-%m-%d %H:%M:%S] this stamp format is longer than sixty-three chars"};
+    for (const char* format : bad) {
+        std::string error;
+        if (StampFormat::parse(format, error)) fail_msg("'%s' accepted", format);
+        assert_false(error.empty());
+    }
+    std::string error;
+    assert_true(StampFormat::parse(default_stamp_format, error).has_value());
+}
+
+}  // namespace
+
+int main() {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_threshold),
+        cmocka_unit_test(test_stamp_formats),
+        cmocka_unit_test(test_stamp_format_errors),
+    };
+    return cmocka_run_group_tests_name("log", tests, nullptr, nullptr);
+}
