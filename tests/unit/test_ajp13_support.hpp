@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ajp13/framing.hpp"
+#include "ajp13/messages.hpp"
+
 // cmocka.h after the standard headers (its macros must not meet them), with C linkage:
 // the header itself only wraps part of its declarations in extern "C".
 #include <cstdarg>
@@ -95,6 +98,29 @@ inline void assert_text(std::string_view actual, std::string_view expected, cons
                     static_cast<int>(expected.size()), expected.data());
         fail();
     }
+}
+
+// §4.4 of shared/reference/ajp13.md: GET /app/x?y=1 via TLS, Host coded, X-Trace, secret,
+// query, route, AJP_REMOTE_PORT.
+inline constexpr const char* reference_forward_request =
+    "12 34 00 9c 02 02 00 08 48 54 54 50 2f 31 2e 31 00 00 06 2f 61 70 70 2f 78 00 00 08 31 30 2e 30 2e 30 2e 35 00"
+    "00 08 31 30 2e 30 2e 30 2e 35 00 00 0f 77 77 77 2e 65 78 61 6d 70 6c 65 2e 63 6f 6d 00 01 bb 01 00 02 a0 0b 00 0f"
+    "77 77 77 2e 65 78 61 6d 70 6c 65 2e 63 6f 6d 00 00 07 58 2d 54 72 61 63 65 00 00 02 74 31 00 0c 00 06 73 33 63 72"
+    "33 74 00 05 00 03 79 3d 31 00 06 00 05 6e 6f 64 65 31 00 0a 00 0f 41 4a 50 5f 52 45 4d 4f 54 45 5f 50 4f 52 54 00"
+    "00 05 35 31 30 30 30 00 ff";
+
+// §6: 200, reason "200", Content-Type text/plain, Content-Length 2.
+inline constexpr const char* reference_send_headers =
+    "41 42 00 20 04 00 c8 00 03 32 30 30 00 00 02 a0 01 00 0a 74 65 78 74 2f 70 6c 61 69 6e 00 a0 03 00 01 32 00";
+
+// The payload of a packet that must frame as exactly one complete packet.
+inline std::span<const std::uint8_t> payload_of(std::span<const std::uint8_t> packet,
+                                                ajpgate::ajp13::Direction direction) {
+    const ajpgate::ajp13::Frame frame =
+        ajpgate::ajp13::scan_frame(packet, direction, ajpgate::ajp13::max_packet_size);
+    assert_int_equal(frame.status, ajpgate::ajp13::Status::ok);
+    assert_int_equal(frame.packet_size, packet.size());
+    return frame.payload;
 }
 
 }  // namespace ajp13_test
