@@ -155,7 +155,7 @@ bool Connection::handle_request(std::span<const std::uint8_t> payload, std::stri
     if (!error.empty()) {
         options = RequestOptions{};
         plan = error_plan(400, "X-Testd: " + error + "\n");
-    } else if (context_.options.secret && !(request.secret && secret_matches(*context_.options.secret, *request.secret))) {
+    } else if (context_.options.secret && !(request.secret && constant_time_equals(*context_.options.secret, *request.secret))) {
         options = RequestOptions{};
         plan = error_plan(403, "secret missing or wrong\n");
     } else {

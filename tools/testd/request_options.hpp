@@ -71,9 +71,4 @@ bool apply_option(RequestOptions& options, std::string_view key, std::string_vie
 // Stops at the first error.
 bool apply_testd_header(RequestOptions& options, std::string_view header, std::string& error);
 
-// Byte `offset` of every fixed body: 'a'..'z' repeating, easy to reproduce in a test.
-constexpr std::uint8_t fixed_body_byte(std::uint64_t offset) noexcept {
-    return static_cast<std::uint8_t>('a' + offset % 26);
-}
-
 }  // namespace ajpgate::testd

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "ajp13/codes.hpp"
+#include "testd/fixed_body.hpp"
 #include "testd/request_json.hpp"
 #include "testd/sha256.hpp"
 
@@ -55,15 +56,6 @@ bool status_has_body(std::uint16_t status) noexcept {
 }
 
 }  // namespace
-
-bool secret_matches(std::string_view expected, std::string_view given) noexcept {
-    unsigned difference = expected.size() == given.size() ? 0 : 1;
-    for (std::size_t i = 0; i < given.size(); ++i) {
-        difference |= static_cast<unsigned char>(given[i]) ^
-                      static_cast<unsigned char>(expected.empty() ? 0 : expected[i % expected.size()]);
-    }
-    return difference == 0;
-}
 
 ResponsePlan error_plan(std::uint16_t status, std::string text) {
     ResponsePlan plan;

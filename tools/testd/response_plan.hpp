@@ -25,7 +25,4 @@ ResponsePlan plan_response(ServerContext& context, const ReceivedRequest& receiv
 // A short text/plain answer (400 for a bad X-Testd header, 403 for a wrong secret).
 ResponsePlan error_plan(std::uint16_t status, std::string text);
 
-// Constant-time comparison, as a secret check should be.
-bool secret_matches(std::string_view expected, std::string_view given) noexcept;
-
 }  // namespace ajpgate::testd

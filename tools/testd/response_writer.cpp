@@ -4,7 +4,7 @@
 #include <random>
 
 #include "ajp13/messages.hpp"
-#include "testd/sha256.hpp"
+#include "testd/fixed_body.hpp"
 
 namespace ajpgate::testd {
 namespace {
@@ -17,22 +17,6 @@ std::span<const std::uint8_t> as_bytes(std::string_view text) noexcept {
 constexpr std::uint16_t overflow_excess = 100;
 
 }  // namespace
-
-void fill_fixed_body(std::span<std::uint8_t> out, std::uint64_t offset) noexcept {
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = fixed_body_byte(offset + i);
-}
-
-std::string fixed_body_sha256(std::uint64_t size) {
-    Sha256 hash;
-    std::vector<std::uint8_t> block(64 * 26);  // a multiple of 26: every block is identical
-    fill_fixed_body(block, 0);
-    for (std::uint64_t done = 0; done < size;) {
-        const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), size - done));
-        hash.update(std::span<const std::uint8_t>(block.data(), take));
-        done += take;
-    }
-    return to_hex(hash.finish());
-}
 
 ResponseWriter::ResponseWriter(Output& out, std::size_t packet_size, StopSignal& stop)
     : out_(out),

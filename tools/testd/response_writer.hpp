@@ -60,10 +60,4 @@ private:
     std::vector<std::uint8_t> chunk_;
 };
 
-// Fills `out` with fixed-body bytes starting at body offset `offset`.
-void fill_fixed_body(std::span<std::uint8_t> out, std::uint64_t offset) noexcept;
-
-// SHA-256 hex of the fixed body of `size` bytes (what X-Body-Sha256 carries).
-std::string fixed_body_sha256(std::uint64_t size);
-
 }  // namespace ajpgate::testd

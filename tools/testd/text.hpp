@@ -24,4 +24,15 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+// Compares in time that depends only on `given`'s length, as a secret check should:
+// the position of the first difference must not leak through timing.
+constexpr bool constant_time_equals(std::string_view expected, std::string_view given) noexcept {
+    unsigned difference = expected.size() == given.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const char want = expected.empty() ? '\0' : expected[i % expected.size()];
+        difference |= static_cast<unsigned char>(given[i]) ^ static_cast<unsigned char>(want);
+    }
+    return difference == 0;
+}
+
 }  // namespace ajpgate::testd
