@@ -1,0 +1,238 @@
+#include "config/uri_extensions.hpp"
+
+#include <array>
+#include <bitset>
+#include <charconv>
+#include <cstdint>
+
+#include "config/property_value.hpp"
+#include "config/uri_text.hpp"
+
+namespace ajpgate::config {
+
+bool RuleExtensions::empty() const noexcept {
+    return !reply_timeout && !sticky_ignore && !stateless && !use_server_errors && !active &&
+           !disabled && !stopped && !fail_on_status && !session_cookie && !session_path &&
+           !set_session_cookie && !session_cookie_path;
+}
+
+namespace {
+
+// Status codes are three digits (RFC 9110 §15); anything else is a typo.
+constexpr long long kMinStatus = 100;
+constexpr long long kMaxStatus = 999;
+constexpr long long kMaxTimeoutMs = INT32_MAX;
+
+// Digits only: no sign, no spaces, no suffix (atoi would quietly read "30s" as 30).
+bool parse_unsigned(std::string_view text, long long max, long long& out) {
+    if (text.empty() || text.front() < '0' || text.front() > '9') {
+        return false;
+    }
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end && out <= max;
+}
+
+bool parse_status(std::string_view text, bool allow_negative, int& out) {
+    const bool negative = allow_negative && !text.empty() && text.front() == '-';
+    long long value = 0;
+    if (!parse_unsigned(negative ? text.substr(1) : text, kMaxStatus, value) ||
+        value < kMinStatus) {
+        return false;
+    }
+    out = static_cast<int>(negative ? -value : value);
+    return true;
+}
+
+bool set_flag(std::string_view v, std::optional<bool>& field, std::string& why) {
+    if (v != "0" && v != "1") {
+        why = "expects 0 or 1";
+        return false;
+    }
+    field = v == "1";
+    return true;
+}
+
+// A cookie or parameter name: an RFC 6265 token, so it cannot break the header it goes into.
+bool set_token(std::string_view v, std::optional<std::string>& field, std::string& why) {
+    if (v.empty() || v.find_first_of(" \t;,=\"()<>@:\\/[]?{}") != std::string_view::npos) {
+        why = "expects a cookie/parameter name (a token without separators)";
+        return false;
+    }
+    field = std::string(v);
+    return true;
+}
+
+bool set_names(std::string_view v, std::optional<std::vector<std::string>>& field,
+               std::string& why) {
+    std::vector<std::string> names;
+    for (std::string_view item : split_at(v, ',')) {
+        item = trim(item);
+        if (item.empty() || item.find_first_of(" \t") != std::string_view::npos) {
+            why = "expects a comma-separated list of member names";
+            return false;
+        }
+        names.emplace_back(item);
+    }
+    field = std::move(names);
+    return true;
+}
+
+bool set_millis(std::string_view v, std::optional<std::chrono::milliseconds>& field,
+                std::string& why) {
+    long long ms = 0;
+    if (!parse_unsigned(v, kMaxTimeoutMs, ms)) {
+        why = "expects milliseconds (0..2147483647)";
+        return false;
+    }
+    field = std::chrono::milliseconds(ms);
+    return true;
+}
+
+bool set_status(std::string_view v, std::optional<int>& field, std::string& why) {
+    int status = 0;
+    if (!parse_status(v, false, status)) {
+        why = "expects an HTTP status code (100..999)";
+        return false;
+    }
+    field = status;
+    return true;
+}
+
+bool set_status_list(std::string_view v, std::optional<std::vector<int>>& field,
+                     std::string& why) {
+    std::vector<int> codes;
+    for (std::string_view item : split_at(v, ',')) {
+        int status = 0;
+        if (!parse_status(trim(item), true, status)) {
+            why = "expects a comma-separated list of status codes, optionally negative "
+                  "(e.g. 500,-503)";
+            return false;
+        }
+        codes.push_back(status);
+    }
+    field = std::move(codes);
+    return true;
+}
+
+bool set_cookie_path(std::string_view v, std::optional<std::string>& field, std::string& why) {
+    if (v.empty() || v.front() != '/' || v.find_first_of(" \t;,") != std::string_view::npos) {
+        why = "expects a cookie path starting with '/'";
+        return false;
+    }
+    field = std::string(v);
+    return true;
+}
+
+using Setter = bool (*)(std::string_view value, RuleExtensions& ext, std::string& why);
+
+// Adapts a field parser (set_flag, set_names, set_token) to one RuleExtensions member.
+template <auto Member, auto Parse>
+bool member_setter(std::string_view value, RuleExtensions& ext, std::string& why) {
+    return Parse(value, ext.*Member, why);
+}
+
+struct ExtensionDef {
+    std::string_view name;
+    Setter set;
+};
+
+constexpr std::array kExtensions{
+    ExtensionDef{"reply_timeout", member_setter<&RuleExtensions::reply_timeout, set_millis>},
+    ExtensionDef{"sticky_ignore", member_setter<&RuleExtensions::sticky_ignore, set_flag>},
+    ExtensionDef{"stateless", member_setter<&RuleExtensions::stateless, set_flag>},
+    ExtensionDef{"use_server_errors", member_setter<&RuleExtensions::use_server_errors, set_status>},
+    ExtensionDef{"active", member_setter<&RuleExtensions::active, set_names>},
+    ExtensionDef{"disabled", member_setter<&RuleExtensions::disabled, set_names>},
+    ExtensionDef{"stopped", member_setter<&RuleExtensions::stopped, set_names>},
+    ExtensionDef{"fail_on_status", member_setter<&RuleExtensions::fail_on_status, set_status_list>},
+    ExtensionDef{"session_cookie", member_setter<&RuleExtensions::session_cookie, set_token>},
+    ExtensionDef{"session_path", member_setter<&RuleExtensions::session_path, set_token>},
+    ExtensionDef{"set_session_cookie", member_setter<&RuleExtensions::set_session_cookie, set_flag>},
+    ExtensionDef{"session_cookie_path",
+                 member_setter<&RuleExtensions::session_cookie_path, set_cookie_path>},
+};
+
+const ExtensionDef* find_extension(std::string_view name, std::size_t& index) {
+    for (index = 0; index < kExtensions.size(); ++index) {
+        if (kExtensions[index].name == name) {
+            return &kExtensions[index];
+        }
+    }
+    return nullptr;
+}
+
+// A member may carry one activation per rule; two would leave the outcome to list order.
+void check_activation_overlap(const RuleExtensions& e, std::string_view file, std::size_t line,
+                              Diagnostics& diags) {
+    const std::array<std::pair<std::string_view, const std::optional<std::vector<std::string>>*>,
+                     3>
+        lists{{{"active", &e.active}, {"disabled", &e.disabled}, {"stopped", &e.stopped}}};
+    for (std::size_t a = 0; a < lists.size(); ++a) {
+        for (std::size_t b = a + 1; b < lists.size(); ++b) {
+            if (!*lists[a].second || !*lists[b].second) {
+                continue;
+            }
+            for (const std::string& name : **lists[a].second) {
+                for (const std::string& other : **lists[b].second) {
+                    if (name == other) {
+                        diags.error(std::string(file), line,
+                                    "member '" + name + "' is listed in both '" +
+                                        std::string(lists[a].first) + "' and '" +
+                                        std::string(lists[b].first) + "'");
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<WorkerSpec> parse_worker_spec(std::string_view spec, std::string_view file,
+                                            std::size_t line, Diagnostics& diags) {
+    const std::size_t errors_before = diags.error_count();
+    auto report = [&](std::string message) { diags.error(std::string(file), line, std::move(message)); };
+    WorkerSpec out;
+    auto pieces = split_at(spec, ';');
+    out.worker = std::string(trim(pieces.front()));
+    if (out.worker.empty() || out.worker.find_first_of(" \t=") != std::string::npos) {
+        report("bad worker name '" + out.worker + "' in '" + std::string(spec) + "'");
+    }
+    std::bitset<kExtensions.size()> seen;
+    for (std::size_t i = 1; i < pieces.size(); ++i) {
+        std::string_view piece = trim(pieces[i]);
+        const std::size_t eq = piece.find('=');
+        const std::string_view name = trim(piece.substr(0, eq));
+        std::size_t index = 0;
+        const ExtensionDef* def = find_extension(name, index);
+        if (def == nullptr) {
+            report(piece.empty() ? std::string("empty rule extension (stray ';')")
+                                 : "unknown rule extension '" + std::string(name) + "'");
+            continue;
+        }
+        if (eq == std::string_view::npos) {
+            report("rule extension '" + std::string(name) + "' needs a value ('" +
+                   std::string(name) + "=...')");
+            continue;
+        }
+        if (seen.test(index)) {
+            diags.warning(std::string(file), line,
+                          "rule extension '" + std::string(name) + "' given twice; the last one wins");
+        }
+        seen.set(index);
+        std::string why;
+        const std::string_view value = trim(piece.substr(eq + 1));
+        if (!def->set(value, out.extensions, why)) {
+            report("bad value '" + std::string(value) + "' for rule extension '" +
+                   std::string(name) + "': " + why);
+        }
+    }
+    check_activation_overlap(out.extensions, file, line, diags);
+    if (diags.error_count() != errors_before) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+}  // namespace ajpgate::config

@@ -1,0 +1,412 @@
+// URI rule syntax (lib/config/uri_pattern, uri_extensions, uri_sources): patterns and their
+// modifiers, every rule extension, JkMount/JkUnMount/<Location>/mount sources and
+// uriworkermap.properties files, with their diagnostics.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+#include "config/uri_sources.hpp"
+
+// cmocka.h last: its macros (fail, ...) must not meet the standard headers.
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+extern "C" {
+#include <cmocka.h>
+}
+
+using namespace ajpgate::config;
+using std::chrono::milliseconds;
+
+namespace {
+
+bool contains(const std::string& text, std::string_view needle) {
+    return text.find(needle) != std::string::npos;
+}
+
+// The single error a bad input must produce, checked for file, line and wording.
+void expect_one_error(const Diagnostics& diags, std::string_view file, std::size_t line,
+                      std::string_view needle) {
+    std::size_t errors = 0;
+    for (const Diagnostic& d : diags.all()) {
+        if (d.severity != Severity::error) {
+            continue;
+        }
+        ++errors;
+        if (!contains(d.message, needle) || d.file != file || d.line != line) {
+            std::fprintf(stderr, "unexpected diagnostic: %s (wanted '%.*s')\n", d.to_string().c_str(),
+                         static_cast<int>(needle.size()), needle.data());
+        }
+        assert_true(contains(d.message, needle));
+        assert_true(d.file == file);
+        assert_int_equal(d.line, line);
+    }
+    assert_int_equal(errors, 1);
+}
+
+struct PatternCase {
+    std::string_view pattern;
+    std::string_view first;   // expanded patterns; empty second = one rule
+    std::string_view second;
+    MatchType type;
+    bool exclusion;
+    bool disabled;
+};
+
+constexpr PatternCase kPatterns[] = {
+    {"/app", "/app", "", MatchType::exact, false, false},
+    {"/app/*", "/app/*", "", MatchType::wildcard, false, false},
+    {"*.jsp", "*.jsp", "", MatchType::wildcard, false, false},
+    {"?x", "?x", "", MatchType::wildcard, false, false},
+    {"/a?c", "/a?c", "", MatchType::wildcard, false, false},
+    {"/app|/*", "/app", "/app/*", MatchType::exact, false, false},
+    {"/app|", "/app", "", MatchType::exact, false, false},
+    {"!/app/*.gif", "/app/*.gif", "", MatchType::wildcard, true, false},
+    {"-/app", "/app", "", MatchType::exact, false, true},
+    {"-!/app/*", "/app/*", "", MatchType::wildcard, true, true},
+    {"!-/app/*", "/app/*", "", MatchType::wildcard, true, true},
+    {"!/x|/*", "/x", "/x/*", MatchType::exact, true, false},
+};
+
+void test_pattern_shapes(void** /*state*/) {
+    for (const PatternCase& c : kPatterns) {
+        Diagnostics diags;
+        std::vector<UriRule> rules;
+        assert_true(parse_rule(c.pattern, "w", {RuleSource::jk_mount, "f", 7}, false, diags, rules));
+        assert_false(diags.has_errors());
+        assert_int_equal(rules.size(), c.second.empty() ? 1 : 2);
+        assert_true(rules[0].pattern == c.first);
+        assert_int_equal(static_cast<int>(rules[0].type), static_cast<int>(c.type));
+        if (!c.second.empty()) {
+            assert_true(rules[1].pattern == c.second);
+            assert_int_equal(static_cast<int>(rules[1].type), static_cast<int>(MatchType::wildcard));
+        }
+        for (const UriRule& rule : rules) {
+            assert_int_equal(rule.exclusion, c.exclusion);
+            assert_int_equal(rule.disabled, c.disabled);
+            assert_true(rule.worker == "w");
+            assert_int_equal(rule.origin.line, 7);
+            assert_int_equal(static_cast<int>(rule.origin.source), static_cast<int>(RuleSource::jk_mount));
+            assert_int_equal(rule.slashes, static_cast<std::size_t>(std::count(
+                                               rule.pattern.begin(), rule.pattern.end(), '/')));
+        }
+    }
+}
+
+struct BadCase {
+    std::string_view pattern;
+    std::string_view worker;
+    std::string_view message;
+};
+
+constexpr BadCase kBadPatterns[] = {
+    {"app/*", "w", "must start with '/', '*' or '?'"},
+    {"", "w", "must start with '/', '*' or '?'"},
+    {"!", "w", "must start with '/', '*' or '?'"},
+    {"-!", "w", "must start with '/', '*' or '?'"},
+    {"|/*", "w", "must start with '/', '*' or '?'"},
+    {"!!/app", "w", "repeated '!' or '-'"},
+    {"--/app", "w", "repeated '!' or '-'"},
+    {"/a|/b|/c", "w", "more than one '|'"},
+    {"/app/*", "*", "only allowed on an exclusion"},
+    {"/app/*", "", "bad worker name"},
+    {"/app/*", "my worker", "bad worker name"},
+    {"/app/*", ";reply_timeout=1", "bad worker name"},
+};
+
+void test_bad_patterns(void** /*state*/) {
+    for (const BadCase& c : kBadPatterns) {
+        Diagnostics diags;
+        std::vector<UriRule> rules;
+        assert_false(parse_rule(c.pattern, c.worker, {RuleSource::uriworkermap, "map", 3}, false, diags, rules));
+        assert_true(rules.empty());
+        expect_one_error(diags, "map", 3, c.message);
+    }
+}
+
+void test_never_matching_patterns_warn(void** /*state*/) {
+    for (std::string_view p : {"/app;jsessionid=*", "/app//x", "/app/./x", "/a/../b", "/app/.", "/app/..",
+                               "/.", "/x|//*"}) {
+        Diagnostics diags;
+        std::vector<UriRule> rules;
+        assert_true(parse_rule(p, "w", {RuleSource::jk_mount, "f", 1}, false, diags, rules));
+        assert_false(diags.has_errors());
+        assert_int_equal(diags.all().size(), 1);
+        assert_true(contains(diags.all()[0].message, "can never match"));
+    }
+    for (std::string_view p : {"/app/*.", "/a.b/..c", "/app/*/x", "/..x"}) {
+        Diagnostics diags;
+        std::vector<UriRule> rules;
+        assert_true(parse_rule(p, "w", {RuleSource::jk_mount, "f", 1}, false, diags, rules));
+        assert_true(diags.all().empty());
+    }
+}
+
+void test_extensions_parse(void** /*state*/) {
+    Diagnostics diags;
+    const auto spec = parse_worker_spec(
+        "lb;reply_timeout=30000;sticky_ignore=1;stateless=0;use_server_errors=400;"
+        "active=n1,n2;disabled=n3;stopped=n4, n5;fail_on_status=500,-503,404;"
+        "session_cookie=MYSESSION;session_path=mysession;set_session_cookie=1;"
+        "session_cookie_path=/app",
+        "f", 2, diags);
+    assert_false(diags.has_errors());
+    assert_true(spec.has_value());
+    const RuleExtensions& e = spec->extensions;
+    assert_true(spec->worker == "lb");
+    assert_true(e.reply_timeout == milliseconds(30000));
+    assert_true(e.sticky_ignore == true);
+    assert_true(e.stateless == false);
+    assert_true(e.use_server_errors == 400);
+    assert_true(e.active == (std::vector<std::string>{"n1", "n2"}));
+    assert_true(e.disabled == (std::vector<std::string>{"n3"}));
+    assert_true(e.stopped == (std::vector<std::string>{"n4", "n5"}));
+    assert_true(e.fail_on_status == (std::vector<int>{500, -503, 404}));
+    assert_true(e.session_cookie == std::string("MYSESSION"));
+    assert_true(e.session_path == std::string("mysession"));
+    assert_true(e.set_session_cookie == true);
+    assert_true(e.session_cookie_path == std::string("/app"));
+    assert_false(e.empty());
+
+    const auto plain = parse_worker_spec("  ajp1  ", "f", 2, diags);
+    assert_true(plain.has_value());
+    assert_true(plain->worker == "ajp1");
+    assert_true(plain->extensions.empty());
+    const auto zero = parse_worker_spec("w;reply_timeout=0", "f", 2, diags);
+    assert_true(zero->extensions.reply_timeout == milliseconds(0));
+    assert_false(diags.has_errors());
+}
+
+constexpr BadCase kBadExtensions[] = {
+    {"", "w;bogus=1", "unknown rule extension 'bogus'"},
+    {"", "w;Reply_Timeout=1", "unknown rule extension 'Reply_Timeout'"},
+    {"", "w;", "empty rule extension"},
+    {"", "w;;stateless=1", "empty rule extension"},
+    {"", "w;reply_timeout", "needs a value"},
+    {"", "w;reply_timeout=", "'reply_timeout'"},
+    {"", "w;reply_timeout=-1", "'reply_timeout'"},
+    {"", "w;reply_timeout=10s", "'reply_timeout'"},
+    {"", "w;reply_timeout=+5", "'reply_timeout'"},
+    {"", "w;reply_timeout=2147483648", "'reply_timeout'"},
+    {"", "w;reply_timeout=99999999999999999999999", "'reply_timeout'"},
+    {"", "w;sticky_ignore=true", "'sticky_ignore': expects 0 or 1"},
+    {"", "w;stateless=2", "'stateless': expects 0 or 1"},
+    {"", "w;set_session_cookie=", "'set_session_cookie'"},
+    {"", "w;use_server_errors=99", "'use_server_errors'"},
+    {"", "w;use_server_errors=1000", "'use_server_errors'"},
+    {"", "w;use_server_errors=-500", "'use_server_errors'"},
+    {"", "w;use_server_errors=abc", "'use_server_errors'"},
+    {"", "w;active=", "'active'"},
+    {"", "w;active=n1,,n2", "'active'"},
+    {"", "w;disabled=n1,", "'disabled'"},
+    {"", "w;stopped=a b", "'stopped'"},
+    {"", "w;fail_on_status=", "'fail_on_status'"},
+    {"", "w;fail_on_status=500,", "'fail_on_status'"},
+    {"", "w;fail_on_status=5xx", "'fail_on_status'"},
+    {"", "w;fail_on_status=--500", "'fail_on_status'"},
+    {"", "w;fail_on_status=-", "'fail_on_status'"},
+    {"", "w;fail_on_status=42", "'fail_on_status'"},
+    {"", "w;session_cookie=", "'session_cookie'"},
+    {"", "w;session_cookie=a,b", "'session_cookie'"},
+    {"", "w;session_path=a=b", "'session_path'"},
+    {"", "w;session_cookie_path=app", "'session_cookie_path'"},
+    {"", "w;session_cookie_path=", "'session_cookie_path'"},
+    {"", "w;active=n1,n2;stopped=n2", "member 'n2' is listed in both 'active' and 'stopped'"},
+    {"", "w;disabled=x;stopped=x", "member 'x' is listed in both 'disabled' and 'stopped'"},
+};
+
+void test_extension_errors(void** /*state*/) {
+    for (const BadCase& c : kBadExtensions) {
+        Diagnostics diags;
+        assert_false(parse_worker_spec(c.worker, "map", 9, diags).has_value());
+        expect_one_error(diags, "map", 9, c.message);
+    }
+}
+
+void test_extension_repeat_and_exclusion_warnings(void** /*state*/) {
+    Diagnostics diags;
+    const auto spec = parse_worker_spec("w;reply_timeout=1;reply_timeout=2", "f", 4, diags);
+    assert_true(spec->extensions.reply_timeout == milliseconds(2));
+    assert_false(diags.has_errors());
+    assert_int_equal(diags.all().size(), 1);
+    assert_true(contains(diags.all()[0].message, "given twice"));
+
+    Diagnostics diags2;
+    std::vector<UriRule> rules;
+    assert_true(parse_rule("!/x/*", "w;stateless=1", {RuleSource::jk_mount, "f", 5}, false, diags2, rules));
+    assert_int_equal(diags2.all().size(), 1);
+    assert_true(contains(diags2.all()[0].message, "have no effect"));
+    assert_true(rules[0].extensions.stateless == true);
+}
+
+void test_directive_sources(void** /*state*/) {
+    Diagnostics diags;
+    UriRuleSet set;
+    assert_true(set.add_jk_mount("/app/*", "lb;stateless=1", "httpd.conf", 10, diags));
+    assert_true(set.add_jk_unmount("-/app/*.gif", "lb", "httpd.conf", 11, diags));
+    assert_true(set.add_location_mount("/loc", "ajp1", false, "httpd.conf", 12, diags));
+    assert_true(set.add_location_mount("/loc/img", "ajp1", true, "httpd.conf", 13, diags));
+    assert_true(set.add_worker_mounts("ajp2", " /a/* /b|/*,/c\t*.do ", "workers.properties", 20, diags));
+    assert_false(diags.has_errors());
+    const auto& r = set.rules();
+    assert_int_equal(r.size(), 9);
+    assert_true(r[0].pattern == "/app/*" && !r[0].exclusion && r[0].extensions.stateless == true);
+    assert_true(r[1].pattern == "/app/*.gif" && r[1].exclusion && r[1].disabled);
+    assert_true(r[2].pattern == "/loc" && r[2].type == MatchType::exact && !r[2].exclusion);
+    assert_true(r[3].pattern == "/loc/img" && r[3].exclusion);
+    const char* mounts[] = {"/a/*", "/b", "/b/*", "/c", "*.do"};
+    for (std::size_t i = 0; i < 5; ++i) {
+        assert_true(r[4 + i].pattern == mounts[i]);
+        assert_true(r[4 + i].worker == "ajp2");
+        assert_int_equal(static_cast<int>(r[4 + i].origin.source), static_cast<int>(RuleSource::worker_mount));
+        assert_true(r[4 + i].origin.file == "workers.properties");
+    }
+    assert_int_equal(static_cast<int>(r[0].origin.source), static_cast<int>(RuleSource::jk_mount));
+    assert_true(r[1].describe() == "-!/app/*.gif=lb (JkMount httpd.conf:11)");
+
+    UriRuleSet vhost;
+    vhost.append(set.rules());  // JkMountCopy
+    assert_int_equal(vhost.rules().size(), 9);
+    assert_true(vhost.take().size() == 9);
+}
+
+void test_directive_errors(void** /*state*/) {
+    {
+        Diagnostics diags;
+        UriRuleSet set;
+        assert_false(set.add_jk_unmount("!/app/*", "w", "httpd.conf", 4, diags));
+        expect_one_error(diags, "httpd.conf", 4, "must not start with '!'");
+    }
+    {
+        Diagnostics diags;
+        UriRuleSet set;
+        assert_false(set.add_location_mount("-x", "w", false, "httpd.conf", 5, diags));
+        expect_one_error(diags, "httpd.conf", 5, "<Location> path starting with '/'");
+        assert_true(set.rules().empty());
+    }
+    {
+        Diagnostics diags;
+        UriRuleSet set;
+        // One bad pattern does not stop the others; the error names the property's line.
+        assert_false(set.add_worker_mounts("w", "/ok/* bad /fine", "workers.properties", 8, diags));
+        expect_one_error(diags, "workers.properties", 8, "'bad' must start with");
+        assert_int_equal(set.rules().size(), 2);
+    }
+    {
+        Diagnostics diags;
+        UriRuleSet set;
+        assert_true(set.add_worker_mounts("w", "  ,  ", "workers.properties", 8, diags));
+        assert_true(set.rules().empty());
+    }
+}
+
+void test_uriworkermap_text(void** /*state*/) {
+    Diagnostics diags;
+    const std::string text =
+        "\xEF\xBB\xBF# sample\n"
+        "/app/*=lb\r\n"
+        "  /app|/*  =  ajp1 ;reply_timeout=500  # trailing comment\n"
+        "\n"
+        "   \t\n"
+        "!/app/*.gif=lb\n"
+        "-/old/*=ajp1\n"
+        "/eq=w;session_cookie_path=/x";
+    const auto rules = parse_uriworkermap(text, "uriworkermap.properties", diags);
+    assert_true(diags.all().empty());
+    assert_int_equal(rules.size(), 6);
+    assert_true(rules[0].pattern == "/app/*" && rules[0].worker == "lb");
+    assert_int_equal(rules[0].origin.line, 2);
+    assert_true(rules[1].pattern == "/app" && rules[1].worker == "ajp1");
+    assert_true(rules[2].pattern == "/app/*" && rules[2].extensions.reply_timeout == milliseconds(500));
+    assert_int_equal(rules[2].origin.line, 3);
+    assert_true(rules[3].exclusion && rules[3].origin.line == 6);
+    assert_true(rules[4].disabled && rules[4].origin.line == 7);
+    assert_true(rules[5].extensions.session_cookie_path == std::string("/x"));
+    assert_int_equal(static_cast<int>(rules[5].origin.source), static_cast<int>(RuleSource::uriworkermap));
+    assert_true(rules[5].origin.file == "uriworkermap.properties");
+}
+
+void test_uriworkermap_errors(void** /*state*/) {
+    const std::string text =
+        "/good/*=w\n"            // 1
+        "/no-equals\n"           // 2
+        "=w\n"                   // 3
+        "/no-worker=  # c\n"     // 4
+        "app/*=w\n"              // 5
+        "/x=w;bogus=1\n"         // 6
+        "/y=w;reply_timeout=x\n" // 7
+        "/also/good=w\n";        // 8
+    Diagnostics diags;
+    const auto rules = parse_uriworkermap(text, "map.properties", diags);
+    assert_int_equal(rules.size(), 2);
+    assert_true(rules[1].pattern == "/also/good" && rules[1].origin.line == 8);
+    const std::vector<std::pair<std::size_t, std::string_view>> expected{
+        {2, "expected 'pattern=worker'"}, {3, "missing pattern"}, {4, "missing worker"},
+        {5, "must start with"},           {6, "unknown rule extension 'bogus'"},
+        {7, "'reply_timeout'"}};
+    assert_int_equal(diags.error_count(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const Diagnostic& d = diags.all()[i];
+        assert_int_equal(d.line, expected[i].first);
+        assert_true(contains(d.message, expected[i].second));
+        assert_true(d.to_string().rfind("map.properties:" + std::to_string(expected[i].first) + ": error: ", 0) == 0);
+    }
+}
+
+void test_uriworkermap_file(void** /*state*/) {
+    char path[] = "/tmp/ajpg_urimap_XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    {
+        std::ofstream out(path);
+        out << "/app/*=lb\n/bad\n";
+    }
+    Diagnostics diags;
+    const auto rules = read_uriworkermap_file(path, diags);
+    assert_true(rules.has_value());
+    assert_int_equal(rules->size(), 1);
+    assert_true((*rules)[0].origin.file == path);
+    expect_one_error(diags, path, 2, "expected 'pattern=worker'");
+    std::remove(path);
+
+    Diagnostics missing;
+    assert_false(read_uriworkermap_file(path, missing).has_value());
+    expect_one_error(missing, path, 0, "cannot open uriworkermap file");
+
+    Diagnostics dir;
+    assert_false(read_uriworkermap_file("/tmp", dir).has_value());
+    expect_one_error(dir, "/tmp", 0, "uriworkermap file");
+
+    Diagnostics empty_diags;
+    const auto empty = parse_uriworkermap("", "e", empty_diags);
+    assert_true(empty.empty() && empty_diags.all().empty());
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pattern_shapes),
+        cmocka_unit_test(test_bad_patterns),
+        cmocka_unit_test(test_never_matching_patterns_warn),
+        cmocka_unit_test(test_extensions_parse),
+        cmocka_unit_test(test_extension_errors),
+        cmocka_unit_test(test_extension_repeat_and_exclusion_warnings),
+        cmocka_unit_test(test_directive_sources),
+        cmocka_unit_test(test_directive_errors),
+        cmocka_unit_test(test_uriworkermap_text),
+        cmocka_unit_test(test_uriworkermap_errors),
+        cmocka_unit_test(test_uriworkermap_file),
+    };
+    return cmocka_run_group_tests_name("config_uri_rules", tests, nullptr, nullptr);
+}
