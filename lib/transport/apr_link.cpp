@@ -57,7 +57,7 @@ IoResult AprLink::read_some(std::span<std::uint8_t> into, std::size_t& got, std:
     return IoResult::ok;
 }
 
-bool AprLink::has_pending_input_or_eof() {
+bool AprLink::idle_peer_spoke() {
     apr_pollfd_t pfd{};
     pfd.p = pool_;
     pfd.desc_type = APR_POLL_SOCKET;

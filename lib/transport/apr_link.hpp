@@ -31,9 +31,7 @@ public:
 
     IoResult write_all(std::span<const std::uint8_t> bytes) override;
     IoResult read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds timeout) override;
-    // True when the peer has closed or sent unsolicited bytes while the connection was idle:
-    // such a connection must not carry the next request.
-    bool has_pending_input_or_eof();
+    bool idle_peer_spoke() override;
 
 private:
     void use_timeout(std::chrono::milliseconds timeout);

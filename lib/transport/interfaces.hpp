@@ -30,6 +30,9 @@ public:
     // own socket timeout). got is set only on ok.
     virtual IoResult read_some(std::span<std::uint8_t> into, std::size_t& got,
                                std::chrono::milliseconds timeout) = 0;
+    // An idle pooled connection whose peer closed it, or sent bytes nobody asked for, must
+    // not carry the next request. Checked without blocking before a connection is reused.
+    virtual bool idle_peer_spoke() { return false; }
 };
 
 // The client's request body, already de-chunked by the web server.

@@ -69,18 +69,18 @@ void test_round_trip_timeout_and_eof(void**) {
 
     std::uint8_t buffer[16];
     std::size_t got = 0;
-    assert_false(apr.has_pending_input_or_eof());
+    assert_false(apr.idle_peer_spoke());
     assert_int_equal(static_cast<int>(link->read_some(buffer, got, 50ms)), static_cast<int>(IoResult::timeout));
 
     assert_int_equal(::write(peer, "AB", 2), 2);
     ::usleep(20000);
-    assert_true(apr.has_pending_input_or_eof());
+    assert_true(apr.idle_peer_spoke());
     assert_int_equal(static_cast<int>(link->read_some(buffer, got, 0ms)), static_cast<int>(IoResult::ok));
     assert_int_equal(got, 2);
 
     ::close(peer);
     ::usleep(20000);
-    assert_true(apr.has_pending_input_or_eof());
+    assert_true(apr.idle_peer_spoke());
     assert_int_equal(static_cast<int>(link->read_some(buffer, got, 0ms)), static_cast<int>(IoResult::eof));
 }
 

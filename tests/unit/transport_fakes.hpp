@@ -23,15 +23,27 @@ public:
     IoResult at_end = IoResult::eof;     // what a read returns once `incoming` is used up
     int fail_write_number = -1;          // 0-based write that fails (-1: none)
     std::vector<Bytes> writes;           // every write_all, in order
+    bool spoke_while_idle = false;       // what idle_peer_spoke() reports
+    bool idle_peer_spoke() override { return spoke_while_idle; }
 
     IoResult write_all(std::span<const std::uint8_t> bytes) override {
         if (static_cast<int>(writes.size()) == fail_write_number) return IoResult::error;
         writes.emplace_back(bytes.begin(), bytes.end());
         return IoResult::ok;
     }
+    // Offsets a single read never crosses: a real backend says the next thing only after
+    // it was asked (the next request, or the request after a CPING).
+    std::vector<std::size_t> boundaries;
+
     IoResult read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds) override {
         if (offset_ == incoming.size()) return at_end;
-        got = std::min({into.size(), piece, incoming.size() - offset_});
+        std::size_t limit = incoming.size();
+        for (std::size_t b : boundaries) {
+            if (b > offset_) {
+                limit = std::min(limit, b);
+            }
+        }
+        got = std::min({into.size(), piece, limit - offset_});
         std::memcpy(into.data(), incoming.data() + offset_, got);
         offset_ += got;
         return IoResult::ok;
@@ -112,6 +124,12 @@ public:
         return *this;
     }
     Bytes bytes() const { return bytes_; }
+    // Marks "the backend waits for us here" (see ScriptedLink::boundaries).
+    BackendScript& pause() {
+        pauses_.push_back(bytes_.size());
+        return *this;
+    }
+    const std::vector<std::size_t>& pauses() const { return pauses_; }
 
 private:
     template <typename Encode>
@@ -126,6 +144,7 @@ private:
         return *this;
     }
     Bytes bytes_;
+    std::vector<std::size_t> pauses_;
 };
 
 }  // namespace ajpgate::transport::testing

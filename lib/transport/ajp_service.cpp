@@ -1,0 +1,93 @@
+#include "transport/ajp_service.hpp"
+
+#include "ajp13/messages.hpp"
+
+namespace ajpgate::transport {
+
+bool cping(PacketChannel& channel, std::chrono::milliseconds timeout) {
+    ajp13::PacketWriter writer(channel.send_buffer(), ajp13::Direction::to_container);
+    writer.reset();
+    if (ajp13::encode_cping(writer) != ajp13::Status::ok || channel.send(writer.packet()) != IoResult::ok) {
+        return false;
+    }
+    ajp13::Frame frame;
+    if (channel.receive(frame, timeout) != ReceiveResult::packet) return false;
+    return ajp13::decode_bare(frame.payload, ajp13::MessageType::cpong) == ajp13::Status::ok &&
+           channel.unread_bytes() == 0;
+}
+
+namespace {
+
+// A connection ready to carry the request, or the reason there is none.
+struct Taken {
+    std::unique_ptr<Connection> connection;
+    AcquireResult how = AcquireResult::busy;
+    bool probe_failed = false;
+};
+
+Taken take_connection(ConnectionPool& pool, const ServiceOptions& options) {
+    Taken taken;
+    // Stale idle connections are dropped on the spot; they don't cost an attempt.
+    for (;;) {
+        taken.how = pool.acquire(taken.connection, !options.disable_reuse);
+        if (taken.how != AcquireResult::reused || !taken.connection->link().idle_peer_spoke()) break;
+        pool.release(std::move(taken.connection), false, Clock::now());
+    }
+    if (!taken.connection) return taken;
+    const bool fresh = taken.how == AcquireResult::connected;
+    std::chrono::milliseconds probe_timeout{0};
+    if (fresh && options.cping_after_connect) probe_timeout = options.connect_cping_timeout;
+    if (options.cping_before_request) probe_timeout = options.prepost_cping_timeout;
+    if (probe_timeout.count() > 0 && !cping(taken.connection->channel(), probe_timeout)) {
+        pool.release(std::move(taken.connection), false, Clock::now());
+        taken.probe_failed = true;
+    }
+    return taken;
+}
+
+// Whether another attempt may carry the same request: only when the backend never started
+// on it and no request body was consumed from the client (it cannot be replayed).
+bool may_retry(const ExchangeOutcome& e, const ServiceOptions& options) {
+    if (e.response_started || e.body_bytes_read > 0) return false;
+    if (e.result == ExchangeResult::send_failed) return true;
+    if (e.result == ExchangeResult::backend_closed && !options.no_recovery_after_request) return true;
+    return false;
+}
+
+bool says_backend_failed(ExchangeResult r) {
+    return r == ExchangeResult::send_failed || r == ExchangeResult::backend_closed ||
+           r == ExchangeResult::backend_timeout || r == ExchangeResult::protocol_error;
+}
+
+}  // namespace
+
+ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,
+                             const ExchangeOptions& exchange_options, BodySource& body, ResponseSink& sink,
+                             const Sleeper& sleep) {
+    ServiceOutcome outcome;
+    const int attempts = options.retries < 1 ? 1 : options.retries;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        if (attempt > 0 && options.retry_interval.count() > 0) sleep(options.retry_interval);
+        ++outcome.attempts;
+        Taken taken = take_connection(pool, options);
+        if (taken.how == AcquireResult::busy) {
+            outcome.result = ServiceResult::busy;
+            return outcome;
+        }
+        if (!taken.connection) {
+            outcome.result = ServiceResult::connect_failed;
+            outcome.backend_failed = true;
+            continue;
+        }
+        outcome.result = ServiceResult::ok;
+        outcome.exchange = run_exchange(taken.connection->channel(), request, exchange_options, body, sink);
+        const bool reusable = outcome.exchange.reusable && !options.disable_reuse;
+        if (outcome.exchange.result == ExchangeResult::ok) ++taken.connection->requests;
+        pool.release(std::move(taken.connection), reusable, Clock::now());
+        outcome.backend_failed = says_backend_failed(outcome.exchange.result);
+        if (!may_retry(outcome.exchange, options)) return outcome;
+    }
+    return outcome;
+}
+
+}  // namespace ajpgate::transport

@@ -1,0 +1,54 @@
+// Serving one request on one ajp13 worker: take a pooled connection (or open one), probe it
+// with CPING when the worker asks for it, run the exchange, give the connection back, and
+// retry on a fresh connection when — and only when — the backend cannot have acted on the
+// request yet. What the load balancer needs to judge the member comes back in the outcome.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+#include "transport/connection_pool.hpp"
+#include "transport/exchange.hpp"
+
+namespace ajpgate::transport {
+
+struct ServiceOptions {
+    int retries = 2;  // attempts over new connections (mod_jk's ajp "retries")
+    std::chrono::milliseconds retry_interval{100};
+    // CPING after connect (ping_mode C) and before each request (ping_mode P), with their timeouts.
+    bool cping_after_connect = false;
+    std::chrono::milliseconds connect_cping_timeout{10000};
+    bool cping_before_request = false;
+    std::chrono::milliseconds prepost_cping_timeout{10000};
+    bool disable_reuse = false;  // JkOptions +DisableReuse: one request per connection
+    // recovery_options bit 1: never retry once the backend received the request.
+    bool no_recovery_after_request = false;
+};
+
+enum class ServiceResult : std::uint8_t {
+    ok,              // the exchange ran; see exchange.result for how it ended
+    busy,            // no free connection within connection_acquire_timeout (503)
+    connect_failed,  // could not connect (or CPING failed) on every attempt (503)
+};
+
+struct ServiceOutcome {
+    ServiceResult result = ServiceResult::ok;
+    ExchangeOutcome exchange;
+    int attempts = 0;
+    // The member failed in a way that says something about its health (for the balancer):
+    // connect failure, CPING failure, protocol error, timeout, closed connection.
+    bool backend_failed = false;
+};
+
+// Sleeps between attempts; injected so tests run without waiting.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,
+                             const ExchangeOptions& exchange_options, BodySource& body, ResponseSink& sink,
+                             const Sleeper& sleep);
+
+// One CPING/CPONG round trip on an idle connection; false when the answer is missing or wrong.
+bool cping(PacketChannel& channel, std::chrono::milliseconds timeout);
+
+}  // namespace ajpgate::transport

@@ -1,0 +1,221 @@
+// lib/transport serve_request: connection choice, CPING probes and the retry rules.
+#include <deque>
+#include <memory>
+
+#include "transport/ajp_service.hpp"
+#include "transport_fakes.hpp"
+
+extern "C" {
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+#include <cmocka.h>
+}
+
+using namespace ajpgate;
+using namespace ajpgate::transport;
+using namespace ajpgate::transport::testing;
+
+namespace {
+
+// Hands out scripted links in order; a null entry is a failed connect.
+class QueueConnector : public Connector {
+public:
+    std::deque<std::unique_ptr<ScriptedLink>> links;
+    std::vector<ScriptedLink*> handed_out;
+    std::unique_ptr<Link> connect(IoResult& why) override {
+        if (links.empty() || !links.front()) {
+            if (!links.empty()) links.pop_front();
+            why = IoResult::error;
+            return nullptr;
+        }
+        auto link = std::move(links.front());
+        links.pop_front();
+        handed_out.push_back(link.get());
+        return link;
+    }
+    void add(const BackendScript& script) {
+        auto link = std::make_unique<ScriptedLink>();
+        link->incoming = script.bytes();
+        link->boundaries = script.pauses();
+        links.push_back(std::move(link));
+    }
+    void add_failure() { links.push_back(nullptr); }
+};
+
+ajp13::ForwardRequest request() {
+    ajp13::ForwardRequest r;
+    r.method = "GET";
+    r.protocol = "HTTP/1.1";
+    r.uri = "/x";
+    r.remote_addr = "127.0.0.1";
+    r.server_name = "localhost";
+    r.server_port = 80;
+    return r;
+}
+
+struct Harness {
+    QueueConnector connector;
+    std::unique_ptr<ConnectionPool> pool;
+    int sleeps = 0;
+    RecordingSink sink;
+    explicit Harness(std::size_t max = 2) {
+        PoolOptions o;
+        o.max_size = max;
+        o.acquire_timeout = std::chrono::milliseconds(10);
+        pool = std::make_unique<ConnectionPool>(connector, o);
+    }
+    ServiceOutcome serve(const ServiceOptions& options, std::string body = {},
+                         std::optional<std::uint64_t> length = std::nullopt) {
+        StringBody source(std::move(body));
+        ExchangeOptions e;
+        e.content_length = length;
+        return serve_request(*pool, options, request(), e, source, sink,
+                             [this](std::chrono::milliseconds) { ++sleeps; });
+    }
+};
+
+BackendScript ok_response() { return BackendScript().headers(200).body("ok").end(); }
+
+void test_pooled_connection_is_reused(void**) {
+    Harness h;
+    h.connector.add(BackendScript().headers(200).end().pause().headers(200).end());
+    ServiceOptions options;
+    assert_int_equal(static_cast<int>(h.serve(options).result), static_cast<int>(ServiceResult::ok));
+    assert_int_equal(h.pool->idle_count(), 1);
+    const auto second = h.serve(options);
+    assert_int_equal(static_cast<int>(second.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(h.connector.handed_out.size(), 1);
+}
+
+void test_connect_failures_are_retried_then_reported(void**) {
+    Harness h;
+    h.connector.add_failure();
+    h.connector.add_failure();
+    ServiceOptions options;
+    options.retries = 2;
+    const auto outcome = h.serve(options);
+    assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
+    assert_int_equal(outcome.attempts, 2);
+    assert_int_equal(h.sleeps, 1);
+    assert_true(outcome.backend_failed);
+}
+
+void test_connect_failure_then_success(void**) {
+    Harness h;
+    h.connector.add_failure();
+    h.connector.add(ok_response());
+    const auto outcome = h.serve(ServiceOptions{});
+    assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::ok));
+    assert_int_equal(outcome.attempts, 2);
+    assert_string_equal(h.sink.body_text.c_str(), "ok");
+}
+
+void test_stale_idle_connection_is_dropped(void**) {
+    Harness h;
+    h.connector.add(BackendScript().headers(200).end());
+    h.connector.add(ok_response());
+    h.serve(ServiceOptions{});
+    h.connector.handed_out[0]->spoke_while_idle = true;
+    const auto outcome = h.serve(ServiceOptions{});
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(outcome.attempts, 1);  // dropping a stale connection costs no attempt
+    assert_int_equal(h.connector.handed_out.size(), 2);
+}
+
+void test_closed_before_answer_is_retried_without_body(void**) {
+    Harness h;
+    h.connector.add(BackendScript());  // closes without a word
+    h.connector.add(ok_response());
+    const auto outcome = h.serve(ServiceOptions{});
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(outcome.attempts, 2);
+}
+
+void test_no_retry_once_body_was_read(void**) {
+    Harness h;
+    h.connector.add(BackendScript());
+    h.connector.add(ok_response());
+    const auto outcome = h.serve(ServiceOptions{}, "abc", 3);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::backend_closed));
+    assert_int_equal(outcome.attempts, 1);
+    assert_true(outcome.backend_failed);
+}
+
+void test_no_retry_after_request_when_asked(void**) {
+    Harness h;
+    h.connector.add(BackendScript());
+    h.connector.add(ok_response());
+    ServiceOptions options;
+    options.no_recovery_after_request = true;
+    const auto outcome = h.serve(options);
+    assert_int_equal(outcome.attempts, 1);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::backend_closed));
+}
+
+void test_no_retry_after_headers(void**) {
+    Harness h;
+    h.connector.add(BackendScript().headers(200).body("par"));
+    h.connector.add(ok_response());
+    const auto outcome = h.serve(ServiceOptions{});
+    assert_int_equal(outcome.attempts, 1);
+    assert_true(outcome.exchange.response_started);
+}
+
+void test_cping_probe(void**) {
+    Harness h;
+    h.connector.add(BackendScript().cpong().pause().headers(200).end());
+    ServiceOptions options;
+    options.cping_after_connect = true;
+    auto outcome = h.serve(options);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    const Bytes cping{0x12, 0x34, 0x00, 0x01, 0x0A};
+    assert_true(h.connector.handed_out[0]->writes[0] == cping);
+
+    Harness silent;
+    silent.connector.add(BackendScript());  // never answers the CPING
+    silent.connector.add(BackendScript().cpong().pause().headers(200).end());
+    outcome = silent.serve(options);
+    assert_int_equal(outcome.attempts, 2);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+}
+
+void test_busy_pool(void**) {
+    Harness h(1);
+    std::unique_ptr<Connection> held;
+    h.connector.add(ok_response());
+    h.pool->acquire(held);
+    const auto outcome = h.serve(ServiceOptions{});
+    assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::busy));
+    assert_false(outcome.backend_failed);
+    h.pool->release(std::move(held), false, Clock::now());
+}
+
+void test_disable_reuse_closes(void**) {
+    Harness h;
+    h.connector.add(ok_response());
+    ServiceOptions options;
+    options.disable_reuse = true;
+    h.serve(options);
+    assert_int_equal(h.pool->idle_count(), 0);
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pooled_connection_is_reused),
+        cmocka_unit_test(test_connect_failures_are_retried_then_reported),
+        cmocka_unit_test(test_connect_failure_then_success),
+        cmocka_unit_test(test_stale_idle_connection_is_dropped),
+        cmocka_unit_test(test_closed_before_answer_is_retried_without_body),
+        cmocka_unit_test(test_no_retry_once_body_was_read),
+        cmocka_unit_test(test_no_retry_after_request_when_asked),
+        cmocka_unit_test(test_no_retry_after_headers),
+        cmocka_unit_test(test_cping_probe),
+        cmocka_unit_test(test_busy_pool),
+        cmocka_unit_test(test_disable_reuse_closes),
+    };
+    return cmocka_run_group_tests_name("transport_service", tests, nullptr, nullptr);
+}
