@@ -1,13 +1,12 @@
 """Black-box tests of tools/ajp-testd, driven by the independent client in ajpclient.py.
 
 The binary comes from $AJP_TESTD, else tools/ajp-testd under the build directory
-($AJPGATE_BUILD). Each backend runs on a port it picks itself (--port 0 --ready-file).
+($AJPGATE_BUILD); testd_backend.py starts it on a port it picks itself (--port 0 --ready-file).
 Every socket has a timeout and every loop a bound.
 
     python3 -m unittest -v tests/integration/test_testd.py
 """
 import hashlib
-import json
 import os
 import signal
 import socket
@@ -20,50 +19,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import ajpclient  # noqa: E402
-from ajpclient import AjpConnection, AjpConnectionClosed, AjpProtocolError  # noqa: E402
-from harness import Process, build_dir, scratch_dir, wait_until  # noqa: E402
-
-SOCKET_TIMEOUT = 10.0
-
-
-def testd_binary():
-    return os.environ.get("AJP_TESTD") or os.path.join(build_dir(), "tools", "ajp-testd")
-
-
-def fixed_body(n):
-    return bytes(97 + i % 26 for i in range(n))
-
-
-class Backend:
-    """One running ajp-testd."""
-
-    def __init__(self, name, *args):
-        self.dir = scratch_dir("testd-" + name)
-        self.ready = os.path.join(self.dir, "ready")
-        self.record = os.path.join(self.dir, "record.jsonl")
-        argv = [testd_binary(), "--port", "0", "--ready-file", self.ready, "--record", self.record,
-                "--name", name] + list(args)
-        self.proc = Process(argv, os.path.join(self.dir, "log"))
-        wait_until(lambda: os.path.exists(self.ready) or not self.proc.alive(), 10, what="ajp-testd ready file")
-        if not self.proc.alive():
-            raise RuntimeError("ajp-testd did not start: " + self.proc.log_text())
-        with open(self.ready) as f:
-            self.port = int(f.read().strip())
-
-    def connect(self, **kw):
-        return AjpConnection("127.0.0.1", self.port, timeout=kw.pop("timeout", SOCKET_TIMEOUT), **kw)
-
-    def records(self, conn=None):
-        with open(self.record) as f:
-            lines = [json.loads(line) for line in f if line.strip()]
-        return [r for r in lines if conn is None or r["conn"] == conn]
-
-    def wait_closed_record(self, conn):
-        return wait_until(lambda: [r for r in self.records(conn) if r["type"] == "close"], 5,
-                          what="close record of connection %d" % conn)
-
-    def stop(self):
-        return self.proc.stop()
+from ajpclient import AjpConnectionClosed, AjpProtocolError  # noqa: E402
+from testd_backend import TestdBackend as Backend, fixed_body, testd_binary  # noqa: E402
 
 
 class TestdCase(unittest.TestCase):
@@ -447,7 +404,7 @@ class WireTest(TestdCase):
             resp = conn.request("POST", "/rec", [("Host", "h"), ("X-Tag", "v")], body=body, query="q=1",
                                 req_attributes=[("AJP_REMOTE_PORT", "4242")])
             number = resp.json()["conn"]
-        records = self.backend.wait_closed_record(number) and self.backend.records(number)
+        records = self.backend.wait_closed_record(number)
         types = [r["type"] for r in records]
         self.assertEqual(types, ["open", "cping", "forward_request", "body", "body", "close"])
         self.assertEqual([r["seq"] for r in records], list(range(6)))
@@ -467,7 +424,7 @@ class WireTest(TestdCase):
             number = conn.request("GET", "/", [("Content-Length", "0")]).json()["conn"]
             conn.send(b"\x12\x34\x00\x01\x63")
             self.assertTrue(conn.is_closed(wait=5.0))
-        records = self.backend.wait_closed_record(number) and self.backend.records(number)
+        records = self.backend.wait_closed_record(number)
         self.assertEqual([r["type"] for r in records], ["open", "forward_request", "unknown", "close"])
         self.assertEqual(records[2]["len"], 1)
 
