@@ -95,12 +95,15 @@ void writer_places_commas(void**) {
     JsonWriter json;
     json.begin_object();
     json.key("a").value(1);
-    json.key("b").begin_array().value("x").value(true).null().begin_object().end_object().begin_array().end_array().end_array();
-    json.key("c").begin_object().key("d").value(std::optional<std::string_view>{}).key("e").value(std::optional<std::string_view>{"v"}).end_object();
-    json.key("n").value(std::int64_t{-5}).key("u").value(std::uint64_t{18446744073709551615ULL}).key("f").value(false);
+    json.key("b").begin_array().value("x").value(true).null();
+    json.begin_object().end_object().begin_array().end_array().end_array();
+    const std::optional<std::string_view> absent, present{"v"};
+    json.key("c").begin_object().key("d").value(absent).key("e").value(present).end_object();
+    json.key("n").value(std::int64_t{-5}).key("u").value(std::uint64_t{18446744073709551615ULL});
+    json.key("f").value(false);
     json.end_object();
-    assert_string_equal(json.str().c_str(),
-                        R"({"a":1,"b":["x",true,null,{},[]],"c":{"d":null,"e":"v"},"n":-5,"u":18446744073709551615,"f":false})");
+    assert_string_equal(json.str().c_str(), R"({"a":1,"b":["x",true,null,{},[]],"c":{"d":null,"e":"v"},)"
+                                            R"("n":-5,"u":18446744073709551615,"f":false})");
 }
 
 void writer_top_level_values(void**) {

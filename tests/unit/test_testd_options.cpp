@@ -22,7 +22,8 @@ namespace {
 RequestOptions parse_ok(std::string_view header) {
     RequestOptions options;
     std::string error;
-    if (!apply_testd_header(options, header, error)) fail_msg("'%s' rejected: %s", std::string(header).c_str(), error.c_str());
+    if (!apply_testd_header(options, header, error))
+        fail_msg("'%s' rejected: %s", std::string(header).c_str(), error.c_str());
     return options;
 }
 

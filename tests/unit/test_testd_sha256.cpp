@@ -101,7 +101,8 @@ void fixed_body_content_and_digest(void**) {
     for (const auto& v : boundary_vectors) {
         assert_string_equal(fixed_body_sha256(v.input.size()).c_str(), v.digest);
     }
-    assert_string_equal(fixed_body_sha256(0).c_str(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(fixed_body_sha256(0).c_str(),
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     // Larger than the generator's internal block (1664 bytes), not a multiple of it.
     assert_string_equal(fixed_body_sha256(100000).c_str(),
                         "bc634ceb27746878af610424e3afd5024f31e06f1f3479deda6cb33a21258bf7");

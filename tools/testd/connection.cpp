@@ -77,7 +77,8 @@ void Connection::serve(const std::string& peer) {
 }
 
 void Connection::log(const std::string& what) const {
-    if (!context_.options.quiet) std::fprintf(stderr, "ajp-testd: conn %llu: %s\n", static_cast<unsigned long long>(number_), what.c_str());
+    if (context_.options.quiet) return;
+    std::fprintf(stderr, "ajp-testd: conn %llu: %s\n", static_cast<unsigned long long>(number_), what.c_str());
 }
 
 std::string Connection::run() {
@@ -103,7 +104,7 @@ std::string Connection::run() {
             context_.recorder.simple(number_, next_seq(), "cping", len);
             if (!no_cpong_ && !writer_.send_cpong()) return "write failed";
         } else if (type == ajp13::MessageType::shutdown) {
-            // Tomcat ignores SHUTDOWN by default and closes the connection.
+            // Tomcat treats SHUTDOWN as an unexpected message and closes the connection.
             context_.recorder.simple(number_, next_seq(), "shutdown", len);
             return "shutdown message";
         } else {
@@ -155,14 +156,16 @@ bool Connection::handle_request(std::span<const std::uint8_t> payload, std::stri
     if (!error.empty()) {
         options = RequestOptions{};
         plan = error_plan(400, "X-Testd: " + error + "\n");
-    } else if (context_.options.secret && !(request.secret && constant_time_equals(*context_.options.secret, *request.secret))) {
+    } else if (context_.options.secret &&
+               !(request.secret && constant_time_equals(*context_.options.secret, *request.secret))) {
         options = RequestOptions{};
         plan = error_plan(403, "secret missing or wrong\n");
     } else {
         plan = plan_response(context_, {request, body.length, body.sha256, number_, requests_}, options);
     }
     if (writer_.write(plan, options) == ConnectionFate::close) {
-        why = options.fault == Fault::none ? "write failed" : std::string("fault ") + std::string(fault_name(options.fault));
+        why = options.fault == Fault::none ? "write failed"
+                                           : std::string("fault ") + std::string(fault_name(options.fault));
         return false;
     }
     return true;
@@ -173,7 +176,8 @@ bool Connection::read_body_packet(std::span<const std::uint8_t>& data, std::stri
     const ReadResult read = reader_.next(frame);
     if (read != ReadResult::frame) {
         log("body packet expected, got " + std::string(to_string(read)));
-        if (read == ReadResult::malformed) context_.recorder.simple(number_, next_seq(), "malformed", 0, "bad packet header");
+        if (read == ReadResult::malformed)
+            context_.recorder.simple(number_, next_seq(), "malformed", 0, "bad packet header");
         why = "body read " + std::string(to_string(read));
         return false;
     }

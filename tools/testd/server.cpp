@@ -113,7 +113,8 @@ void accept_loop(int listen_fd, ServerContext& context, ConnectionRegistry& regi
         const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) {
             // EMFILE and friends: back off briefly instead of spinning.
-            if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) context.stop.sleep_for(std::chrono::milliseconds(10));
+            if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+                context.stop.sleep_for(std::chrono::milliseconds(10));
             continue;
         }
         start_connection(fd, ++connections, context, registry);
@@ -126,7 +127,8 @@ int run_server(const ServerOptions& options) {
     std::string error;
     Recorder recorder;
     if (!options.record_path.empty() && !recorder.open(options.record_path)) {
-        std::fprintf(stderr, "ajp-testd: cannot open record file %s: %s\n", options.record_path.c_str(), std::strerror(errno));
+        std::fprintf(stderr, "ajp-testd: cannot open record file %s: %s\n", options.record_path.c_str(),
+                     std::strerror(errno));
         return 1;
     }
     if (!install_signal_handlers(error)) {
