@@ -1,0 +1,105 @@
+#include "modules/httpd_io.hpp"
+
+#include <cstring>
+#include <string>
+
+#include <apr_buckets.h>
+#include <apr_strings.h>
+#include <http_protocol.h>
+#include <util_filter.h>
+
+#include "ajp13/codes.hpp"
+
+namespace ajpgate::httpd {
+
+bool ClientBody::prepare(int& status) {
+    status = ap_setup_client_block(r_, REQUEST_CHUNKED_DECHUNK);
+    if (status != OK) return false;
+    // Sends "100 Continue" when the client asked for it, as the backend never does.
+    expecting_ = ap_should_client_block(r_) != 0;
+    return true;
+}
+
+transport::IoResult ClientBody::read(std::span<std::uint8_t> into, std::size_t& got) {
+    got = 0;
+    if (!expecting_ || into.empty()) return transport::IoResult::ok;
+    const long n = ap_get_client_block(r_, reinterpret_cast<char*>(into.data()), into.size());
+    if (n < 0) return transport::IoResult::error;
+    got = static_cast<std::size_t>(n);
+    return transport::IoResult::ok;
+}
+
+ClientResponse::ClientResponse(request_rec* r)
+    : r_(r), brigade_(apr_brigade_create(r->pool, r->connection->bucket_alloc)) {}
+
+namespace {
+
+// The status line httpd sends: its own reason phrase when it knows the code, else ours,
+// else the backend's (which is informational only; reference §10.9).
+const char* status_line(request_rec* r, std::uint16_t status, std::optional<std::string_view> backend_reason) {
+    std::string_view reason = ajp13::reason_phrase(status);
+    if (reason.empty() && backend_reason && !backend_reason->empty()) reason = *backend_reason;
+    if (reason.empty()) reason = "Unknown Reason";
+    return apr_psprintf(r->pool, "%u %.*s", status, static_cast<int>(reason.size()), reason.data());
+}
+
+}  // namespace
+
+bool ClientResponse::start(ajp13::SendHeadersView& headers) {
+    r_->status = headers.status;
+    r_->status_line = status_line(r_, headers.status, headers.reason);
+    if (server_errors_from_ > 0 && headers.status >= server_errors_from_) {
+        suppressed_ = true;  // the handler returns the status; httpd renders its error page
+        return true;
+    }
+    ajp13::HeaderField field;
+    while (ajp13::next_header(headers, field)) {
+        const char* name = apr_pstrmemdup(r_->pool, field.name.data(), field.name.size());
+        const char* value = apr_pstrmemdup(r_->pool, field.value.data(), field.value.size());
+        if (!strcasecmp(name, "Content-Type")) {
+            ap_set_content_type(r_, value);
+        } else if (!strcasecmp(name, "Content-Length")) {
+            // httpd recomputes or streams; keeping the backend's value lets it stay
+            // on a keep-alive connection without chunking.
+            apr_table_set(r_->headers_out, name, value);
+        } else {
+            apr_table_add(r_->headers_out, name, value);
+        }
+    }
+    return !r_->connection->aborted;
+}
+
+bool ClientResponse::pass(apr_bucket* bucket) {
+    APR_BRIGADE_INSERT_TAIL(brigade_, bucket);
+    const apr_status_t rv = ap_pass_brigade(r_->output_filters, brigade_);
+    apr_brigade_cleanup(brigade_);
+    return rv == APR_SUCCESS && !r_->connection->aborted;
+}
+
+bool ClientResponse::body(std::span<const std::uint8_t> data) {
+    if (suppressed_) return true;
+    // Transient: filters that hold on to data copy it; the packet buffer is reused next.
+    return pass(apr_bucket_transient_create(reinterpret_cast<const char*>(data.data()), data.size(),
+                                            r_->connection->bucket_alloc));
+}
+
+bool ClientResponse::flush() {
+    if (suppressed_) return true;
+    return pass(apr_bucket_flush_create(r_->connection->bucket_alloc));
+}
+
+bool ClientResponse::finish() {
+    if (suppressed_) return true;
+    return pass(apr_bucket_eos_create(r_->connection->bucket_alloc));
+}
+
+void ClientResponse::abort(int status) {
+    r_->connection->keepalive = AP_CONN_CLOSE;
+    apr_bucket* error = ap_bucket_error_create(status, nullptr, r_->pool, r_->connection->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(brigade_, error);
+    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_eos_create(r_->connection->bucket_alloc));
+    ap_pass_brigade(r_->output_filters, brigade_);
+    apr_brigade_cleanup(brigade_);
+}
+
+}  // namespace ajpgate::httpd

@@ -1,0 +1,48 @@
+// The two ends of an exchange on httpd's side: the client's request body (read through
+// httpd's input filters, de-chunked, 100-continue handled by httpd) and the response
+// (status, headers and body pushed down the output filters as packets arrive).
+#pragma once
+
+#include "modules/httpd.hpp"
+#include "transport/interfaces.hpp"
+
+namespace ajpgate::httpd {
+
+class ClientBody final : public transport::BodySource {
+public:
+    explicit ClientBody(request_rec* r) : r_(r) {}
+    // Tells httpd how the body is framed; false with `status` set when it refuses the request.
+    bool prepare(int& status);
+    transport::IoResult read(std::span<std::uint8_t> into, std::size_t& got) override;
+
+private:
+    request_rec* r_;
+    bool expecting_ = false;
+};
+
+class ClientResponse final : public transport::ResponseSink {
+public:
+    explicit ClientResponse(request_rec* r);
+    bool start(ajp13::SendHeadersView& headers) override;
+    bool body(std::span<const std::uint8_t> data) override;
+    bool flush() override;
+    // Flushes what is left and ends the response (EOS).
+    bool finish();
+    // The response broke after it had started: make httpd close the client connection so
+    // the client sees a truncated response, never a complete-looking one.
+    void abort(int status);
+    // Status >= this threshold: httpd's own error page instead of the backend's body
+    // (the ;use_server_errors= mount extension). 0: never.
+    void use_server_errors_from(int threshold) { server_errors_from_ = threshold; }
+    bool suppressed() const noexcept { return suppressed_; }
+
+private:
+    bool pass(apr_bucket* bucket);
+
+    request_rec* r_;
+    apr_bucket_brigade* brigade_;
+    int server_errors_from_ = 0;
+    bool suppressed_ = false;
+};
+
+}  // namespace ajpgate::httpd

@@ -1,0 +1,29 @@
+// Every log message's stable code, in one place, so users can grep for them and the README
+// can list them. Codes never change meaning; retired codes are not reused.
+#pragma once
+
+#include "log/log.hpp"
+
+namespace ajpgate::httpd::msg {
+
+inline constexpr log::Code started{"AJPG0001"};            // info: configuration loaded
+inline constexpr log::Code option_ignored{"AJPG0002"};     // warn: JkOptions with no effect
+inline constexpr log::Code piped_log_note{"AJPG0003"};     // warn: piped logger found elsewhere
+inline constexpr log::Code config_error{"AJPG0010"};       // emerg: configuration error, httpd stops
+inline constexpr log::Code config_warning{"AJPG0011"};     // warn: configuration warning
+inline constexpr log::Code mount_file_reloaded{"AJPG0012"};  // info: JkMountFile re-read
+inline constexpr log::Code mapped{"AJPG0100"};             // debug: URI mapped to a worker
+inline constexpr log::Code unknown_worker{"AJPG0101"};     // error: handler asked for an unknown worker
+inline constexpr log::Code bad_uri{"AJPG0102"};            // info: URI escapes the root or is unsafe (400)
+inline constexpr log::Code connect_failed{"AJPG0110"};     // error: backend unreachable (503)
+inline constexpr log::Code busy{"AJPG0111"};               // error: no free connection (503)
+inline constexpr log::Code protocol_error{"AJPG0112"};     // error: bad packet from backend (502)
+inline constexpr log::Code reply_timeout{"AJPG0113"};      // error: no reply in time (504)
+inline constexpr log::Code backend_closed{"AJPG0114"};     // error: backend closed mid-exchange (502)
+inline constexpr log::Code too_large{"AJPG0115"};          // error: request headers too large (413)
+inline constexpr log::Code client_read{"AJPG0116"};        // info: client body unreadable (400)
+inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went away mid-response
+inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
+inline constexpr log::Code unsupported_worker{"AJPG0121"};  // error: worker type not served yet
+
+}  // namespace ajpgate::httpd::msg

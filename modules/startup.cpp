@@ -1,0 +1,155 @@
+#include "modules/startup.hpp"
+
+#include <cstdlib>
+
+#include <ap_mpm.h>
+
+#include "config/uri_sources.hpp"
+#include "config/workers_parser.hpp"
+#include "modules/jk_log_file.hpp"
+#include "modules/messages.hpp"
+#include "modules/worker_runtime.hpp"
+
+namespace ajpgate::httpd {
+
+namespace {
+
+// Configuration problems go to httpd's start-up output (the terminal for `apachectl -t`).
+void report(server_rec* s, const config::Diagnostics& diags) {
+    for (const auto& d : diags.all()) {
+        const bool error = d.severity == config::Severity::error;
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | (error ? APLOG_EMERG : APLOG_WARNING), 0, s, "%s %s",
+                     std::string(error ? msg::config_error.id : msg::config_warning.id).c_str(),
+                     d.to_string().c_str());
+    }
+}
+
+std::optional<std::string> env_of(std::string_view name) {
+    const std::string key(name);
+    if (const char* v = std::getenv(key.c_str())) return std::string(v);
+    return std::nullopt;
+}
+
+std::shared_ptr<const config::WorkersConfig> read_workers(const GlobalConfig& global, config::Diagnostics& diags) {
+    config::PropertySources sources;
+    if (global.workers_file) sources.sources.push_back(config::PropertySource::from_file(*global.workers_file));
+    for (const auto& line : global.worker_properties) {
+        sources.sources.push_back(config::PropertySource::from_text(
+            line.file.empty() ? "JkWorkerProperty" : line.file + ":" + std::to_string(line.line) + " JkWorkerProperty",
+            line.text));
+    }
+    sources.process_env = env_of;
+    if (sources.sources.empty()) {
+        diags.error(global.workers_file_directive, 0,
+                    "no workers: give JkWorkersFile (or JkWorkerProperty lines) to use ajpgate");
+        return nullptr;
+    }
+    auto parsed = config::parse_workers(sources, diags);
+    if (!parsed) return nullptr;
+    return std::make_shared<const config::WorkersConfig>(std::move(*parsed));
+}
+
+template <typename Workers>
+void add_property_mounts(config::UriRuleSet& set, const Workers& workers, const std::string& file,
+                         config::Diagnostics& diags) {
+    for (const auto& w : workers) {
+        for (const auto& patterns : w.mount) set.add_worker_mounts(w.name, patterns, file, 0, diags);
+    }
+}
+
+// Every mount must name a worker that exists and is in worker.list (what mod_jk can map).
+void check_mounted_workers(const config::UriMap& map, const config::WorkersConfig& workers, config::Diagnostics& diags) {
+    auto check = [&](const config::UriRule& rule) {
+        if (rule.exclusion && rule.worker == "*") return;
+        if (!workers.find(rule.worker)) {
+            diags.error(rule.origin.file, rule.origin.line,
+                        "'" + rule.pattern + "' is mounted on worker '" + rule.worker +
+                            "', which workers.properties does not define");
+        } else if (!workers.is_mapped(rule.worker)) {
+            diags.error(rule.origin.file, rule.origin.line,
+                        "'" + rule.pattern + "' is mounted on worker '" + rule.worker +
+                            "', which is not in worker.list");
+        }
+    };
+    for (const auto& rule : map.static_rules()) check(rule);
+    for (const auto& rule : map.file_rules()) check(rule);
+}
+
+}  // namespace
+
+std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, bool is_main,
+                                                    const config::WorkersConfig& workers,
+                                                    const std::string& workers_file, config::Diagnostics& diags) {
+    config::UriRuleSet set;
+    for (const auto& m : cfg.mounts) {
+        if (m.location) set.add_location_mount(m.pattern, m.worker, m.unmount, m.file, m.line, diags);
+        else if (m.unmount) set.add_jk_unmount(m.pattern, m.worker, m.file, m.line, diags);
+        else set.add_jk_mount(m.pattern, m.worker, m.file, m.line, diags);
+    }
+    if (is_main || cfg.mount_copy == MountCopy::on) {
+        add_property_mounts(set, workers.ajp13_workers(), workers_file, diags);
+        add_property_mounts(set, workers.lb_workers(), workers_file, diags);
+        add_property_mounts(set, workers.status_workers(), workers_file, diags);
+    }
+    std::vector<config::UriRule> file_rules;
+    if (cfg.mount_file) {
+        if (auto rules = config::read_uriworkermap_file(*cfg.mount_file, diags)) file_rules = std::move(*rules);
+    }
+    auto map = std::make_shared<const config::UriMap>(config::UriMap::build(set.take(), std::move(file_rules), diags));
+    check_mounted_workers(*map, workers, diags);
+    return map;
+}
+
+int check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* main_server) {
+    ServerConfig& main_cfg = server_config(main_server);
+    config::Diagnostics diags;
+    main_cfg.global.workers = read_workers(main_cfg.global, diags);
+    if (main_cfg.global.workers) {
+        for (server_rec* s = main_server; s; s = s->next) {
+            ServerConfig& cfg = server_config(s);
+            cfg.effective_options = cfg.options.over(JkOptions::defaults());
+            cfg.uri_map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers,
+                                        main_cfg.global.workers_file.value_or("workers.properties"), diags);
+        }
+    }
+    report(main_server, diags);
+    return diags.has_errors() ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_server) {
+    for (server_rec* s = main_server; s; s = s->next) {
+        ServerConfig& cfg = server_config(s);
+        // A host without its own JkLogFile writes where the main server does.
+        if (s != main_server && !cfg.log_file && server_config(main_server).log) {
+            cfg.log = server_config(main_server).log;
+            continue;
+        }
+        std::string error;
+        cfg.log = LogTarget::open(pconf, s, cfg, error);
+        if (!cfg.log) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "%s %s", std::string(msg::config_error.id).c_str(),
+                         error.c_str());
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    const auto& global = server_config(main_server).global;
+    if (global.workers) {
+        const auto& w = *global.workers;
+        server_config(main_server).log->logger().log(
+            log::Level::info, msg::started,
+            "ajpgate started: " + std::to_string(w.ajp13_workers().size()) + " ajp13, " +
+                std::to_string(w.lb_workers().size()) + " lb, " + std::to_string(w.status_workers().size()) +
+                " status workers");
+    }
+    return OK;
+}
+
+void child_init(apr_pool_t*, server_rec* main_server) {
+    GlobalConfig& global = server_config(main_server).global;
+    if (!global.workers) return;
+    int threads = 1;
+    if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;
+    global.runtime = std::make_shared<ChildRuntime>(global.workers, threads);
+}
+
+}  // namespace ajpgate::httpd

@@ -1,0 +1,43 @@
+// The workers of one httpd child process: for every ajp13 worker a resolved address, a
+// connection pool shared by the child's threads, and the options of its service calls.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/worker_model.hpp"
+#include "transport/ajp_service.hpp"
+#include "transport/apr_link.hpp"
+
+namespace ajpgate::httpd {
+
+struct Ajp13Runtime {
+    const config::Ajp13Worker* config = nullptr;
+    std::unique_ptr<transport::AprConnector> connector;
+    std::unique_ptr<transport::ConnectionPool> pool;
+    transport::ServiceOptions service;
+    bool resolved = false;
+};
+
+class ChildRuntime {
+public:
+    // threads_per_child sizes pools whose connection_pool_size is "auto".
+    ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, int threads_per_child);
+
+    const config::WorkersConfig& workers() const noexcept { return *workers_; }
+    Ajp13Runtime& ajp13(std::size_t index) { return ajp13_[index]; }
+    // Closes idle connections past their connection_pool_timeout (maintenance).
+    void close_idle_connections();
+
+private:
+    std::shared_ptr<const config::WorkersConfig> workers_;
+    std::vector<Ajp13Runtime> ajp13_;
+};
+
+// The options a worker's settings give its connections and service calls.
+transport::SocketOptions socket_options(const config::Ajp13Worker& worker);
+transport::PoolOptions pool_options(const config::Ajp13Worker& worker, int threads_per_child);
+transport::ServiceOptions service_options(const config::Ajp13Worker& worker);
+
+}  // namespace ajpgate::httpd
