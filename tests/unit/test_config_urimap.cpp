@@ -24,17 +24,29 @@ extern "C" {
 using namespace ajpgate::config;
 
 // Counts heap allocations so the test can prove match() and map_request(buffer) make none.
+// Every replaceable form is defined, so no allocation pairs our free() with a sanitizer's new
+// (std::stable_sort, for one, asks for nothrow memory).
 static std::size_t g_allocations = 0;
 
-void* operator new(std::size_t size) {
+static void* counted_alloc(std::size_t size) noexcept {
     ++g_allocations;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
+    return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new(std::size_t size) {
+    if (void* p = counted_alloc(size)) {
         return p;
     }
     throw std::bad_alloc();
 }
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
