@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import ajpclient  # noqa: E402
 from ajpclient import AjpConnectionClosed, AjpProtocolError  # noqa: E402
+from harness import wait_until  # noqa: E402
 from testd_backend import TestdBackend as Backend, fixed_body, testd_binary  # noqa: E402
 
 
@@ -362,6 +363,16 @@ class FaultTest(TestdCase):
             with self.assertRaises(AjpConnectionClosed):
                 conn.read_packet()
         self.assertGreaterEqual(time.monotonic() - start, 0.4)
+        # A peer that gives up ends the (default 30 s) hang at once; a CPING gets no answer.
+        def hang_closes():
+            return len([r for r in self.backend.records() if r["type"] == "close" and r["reason"] == "fault hang"])
+        before = wait_until(hang_closes, 5, what="first hang closed")
+        with self.fault("hang") as conn:
+            conn.send(ajpclient.CPING_PACKET)
+            conn.settimeout(0.3)
+            with self.assertRaises(socket.timeout):
+                conn.read_packet()
+        wait_until(lambda: hang_closes() == before + 1, 5, what="hang ended by the peer's close")
 
 
 class WireTest(TestdCase):

@@ -133,7 +133,7 @@ ConnectionFate ResponseWriter::write_broken(const ResponsePlan& plan, const Requ
         break;
     case Fault::hang:
         out_.flush();
-        stop_.sleep_for(options.hang);
+        wait_silently(out_.fd(), options.hang);
         break;
     default: break;  // close_before_headers: nothing at all
     }

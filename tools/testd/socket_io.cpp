@@ -1,7 +1,9 @@
 #include "testd/socket_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <sys/socket.h>
 
 namespace ajpgate::testd {
@@ -69,6 +71,22 @@ bool Output::flush() {
     if (!pending_.empty() && !send_all(fd_, pending_)) broken_ = true;
     pending_.clear();
     return !broken_;
+}
+
+void wait_silently(int fd, std::chrono::milliseconds limit) {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + limit;
+    std::uint8_t discard[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        if (left.count() <= 0) return;
+        pollfd watched{fd, POLLIN, 0};
+        const int ready = ::poll(&watched, 1, static_cast<int>(std::min<long long>(left.count(), 1'000'000)));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return;  // deadline, or poll failed: either way the wait is over
+        const ssize_t got = ::recv(fd, discard, sizeof discard, 0);
+        if (got == 0 || (got < 0 && errno != EINTR)) return;
+    }
 }
 
 bool send_all(int fd, std::span<const std::uint8_t> bytes) {

@@ -1,6 +1,7 @@
 // Blocking socket I/O for one connection: whole AJP frames in, buffered packets out.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -49,6 +50,7 @@ public:
     bool append(std::span<const std::uint8_t> bytes);
     bool flush();
     bool broken() const noexcept { return broken_; }
+    int fd() const noexcept { return fd_; }
 
 private:
     static constexpr std::size_t flush_threshold = 64 * 1024;
@@ -57,6 +59,10 @@ private:
     std::vector<std::uint8_t> pending_;
     bool broken_ = false;
 };
+
+// Waits up to `limit` without answering anything, discarding what the peer sends, and
+// returns early when the peer closes (or the server shuts the socket down on stop).
+void wait_silently(int fd, std::chrono::milliseconds limit);
 
 // send() until everything is written; false on any error (EPIPE included, no SIGPIPE).
 bool send_all(int fd, std::span<const std::uint8_t> bytes);
