@@ -1,0 +1,58 @@
+#include "config/lb_members.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ajpgate::config {
+
+void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
+                const Origin& where, Diagnostics& diagnostics) {
+    const auto& worker = ajp13[index];
+    const bool twice = std::any_of(lb.members.begin(), lb.members.end(),
+                                   [&](const LbMember& m) { return m.worker == index; });
+    if (twice) {
+        diagnostics.warning(where.file, where.line,
+                            "lb '" + lb.name + "' lists member '" + worker.name + "' twice");
+        return;
+    }
+    LbMember member;
+    member.worker = index;
+    member.lbfactor = worker.lbfactor;
+    member.distance = worker.distance;
+    member.route = worker.route;
+    member.domain = worker.domain;
+    member.redirect = worker.redirect;
+    member.activation = worker.port == 0 ? Activation::stopped : worker.activation;
+    member.secret = worker.secret.empty() ? lb.secret : worker.secret;
+    lb.members.push_back(std::move(member));
+}
+
+void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& ajp13,
+                            const Origin& where, Diagnostics& diagnostics) {
+    std::map<std::string, std::string> owner;  // route -> member name
+    for (const auto& member : lb.members) {
+        const auto& name = ajp13[member.worker].name;
+        const auto [it, inserted] = owner.emplace(member.route, name);
+        if (!inserted) {
+            diagnostics.error(where.file, where.line,
+                              "lb '" + lb.name + "': members '" + it->second + "' and '" + name +
+                                  "' have the same route '" + member.route +
+                                  "' (routes must be unique within an lb)");
+        }
+    }
+    for (const auto& member : lb.members) {
+        if (member.redirect.empty()) continue;
+        const auto& name = ajp13[member.worker].name;
+        if (owner.count(member.redirect) == 0) {
+            diagnostics.error(where.file, where.line,
+                              "lb '" + lb.name + "': member '" + name + "' redirects to '" +
+                                  member.redirect + "', which is not a route of this lb");
+        } else if (member.redirect == member.route) {
+            diagnostics.warning(where.file, where.line,
+                                "lb '" + lb.name + "': member '" + name +
+                                    "' redirects to its own route");
+        }
+    }
+}
+
+}  // namespace ajpgate::config

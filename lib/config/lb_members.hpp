@@ -1,0 +1,22 @@
+// Linking an lb to its ajp13 members and the checks that span members.
+#pragma once
+
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "config/properties_reader.hpp"
+#include "config/worker_model.hpp"
+
+namespace ajpgate::config {
+
+// Appends ajp13[index] to lb's members with its member properties (lbfactor,
+// route, ...), the lb's secret when it has none, and activation stopped when
+// its port is 0. A member listed twice is dropped with a warning.
+void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
+                const Origin& where, Diagnostics& diagnostics);
+
+// Routes unique within the lb; each redirect names a route of the same lb.
+void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& ajp13,
+                            const Origin& where, Diagnostics& diagnostics);
+
+}  // namespace ajpgate::config

@@ -1,0 +1,152 @@
+#include "config/worker_definitions.hpp"
+
+#include "config/property_checks.hpp"
+#include "config/property_value.hpp"
+
+namespace ajpgate::config {
+
+namespace {
+
+constexpr std::string_view kPrefix = "worker.";
+constexpr unsigned kWorkerScopes = scope_ajp13 | scope_lb | scope_status;
+
+std::string with_hint(std::string message, std::string_view name, unsigned scope) {
+    const auto hint = suggest_property(name, scope);
+    if (!hint.empty()) message += ": did you mean '" + std::string(hint) + "'?";
+    return message;
+}
+
+WorkerSetting setting_of(const RawProperty& property) {
+    return WorkerSetting{property.pieces, {}};
+}
+
+void collect_global(std::string_view name, const RawProperty& property, WorkerDefinitions& out,
+                    Diagnostics& diagnostics) {
+    const auto* spec = find_property(name);
+    const Origin& where = property.pieces.back().origin;
+    if (spec == nullptr || (spec->scope & scope_global) == 0) {
+        diagnostics.error(where.file, where.line,
+                          with_hint("unknown global property '" + property.key + "'", name,
+                                    scope_global));
+        return;
+    }
+    (spec->id == PropertyId::list ? out.list : out.maintain) = setting_of(property);
+}
+
+WorkerDefinition& definition_for(std::string_view name, const Origin& where,
+                                 WorkerDefinitions& out) {
+    if (auto* existing = out.find(name)) return *existing;
+    out.workers.push_back(WorkerDefinition{std::string(name), where, false, {}});
+    return out.workers.back();
+}
+
+// Deprecated names: warn, then fill the successor unless it is set explicitly
+// (an explicit successor always wins, in whichever order the lines come).
+void apply_deprecated(const PropertySpec& spec, const RawProperty& property,
+                      const PropertyStore& store, std::string_view worker,
+                      WorkerDefinition& definition, Diagnostics& diagnostics) {
+    const Origin& where = property.pieces.back().origin;
+    if (spec.deprecation == Deprecation::no_effect) {
+        diagnostics.warning(where.file, where.line,
+                            "'" + property.key + "' is deprecated and has no effect");
+        return;
+    }
+    const auto& successor = property_spec(spec.successor);
+    const std::string successor_key =
+        std::string(kPrefix) + std::string(worker) + "." + std::string(successor.name);
+    diagnostics.warning(where.file, where.line,
+                        "'" + std::string(spec.name) + "' is deprecated: use '" +
+                            std::string(successor.name) + "'");
+    if (store.find(successor_key) != nullptr) {
+        diagnostics.warning(where.file, where.line,
+                            "'" + property.key + "' ignored: '" + successor_key + "' is set");
+        return;
+    }
+    auto& target = definition.get(spec.successor);
+    if (spec.deprecation == Deprecation::rename) {
+        target = setting_of(property);
+        return;
+    }
+    const auto flag = parse_boolean(property.pieces.back().value);
+    if (!flag) {
+        diagnostics.error(where.file, where.line,
+                          "'" + property.key + "': '" + property.pieces.back().value +
+                              "' is not a boolean (true/false, on/off, 1/0, yes/no)");
+        return;
+    }
+    // stopped beats disabled, whichever line comes first.
+    const bool stopped = spec.deprecation == Deprecation::true_to_stopped;
+    if (!*flag || (!stopped && target)) return;
+    target = WorkerSetting{{RawPiece{stopped ? "S" : "D", where}}, {}};
+}
+
+void collect_worker_property(std::string_view rest, const RawProperty& property,
+                             const PropertyStore& store, WorkerDefinitions& out,
+                             Diagnostics& diagnostics) {
+    const Origin& where = property.pieces.back().origin;
+    const auto dot = rest.find('.');
+    const auto worker = rest.substr(0, dot);
+    const auto name = rest.substr(dot + 1);
+    if (!is_valid_worker_name(worker)) {
+        diagnostics.error(where.file, where.line,
+                          "'" + std::string(worker) + "' in '" + property.key +
+                              "' is not a valid worker name (letters, digits, '_' and '-', at "
+                              "most 60 characters)");
+        return;
+    }
+    auto& definition = definition_for(worker, where, out);
+    const auto* spec = name.find('.') == std::string_view::npos ? find_property(name) : nullptr;
+    if (spec == nullptr) {
+        diagnostics.error(where.file, where.line,
+                          with_hint("unknown property '" + std::string(name) + "' in '" +
+                                        property.key + "'",
+                                    name, kWorkerScopes));
+        return;
+    }
+    if ((spec->scope & kWorkerScopes) == 0) {
+        diagnostics.error(where.file, where.line,
+                          "'" + std::string(name) + "' is a global property: write 'worker." +
+                              std::string(name) + "'");
+        return;
+    }
+    if (spec->deprecation != Deprecation::none) {
+        apply_deprecated(*spec, property, store, worker, definition, diagnostics);
+        return;
+    }
+    definition.get(spec->id) = setting_of(property);
+}
+
+}  // namespace
+
+std::string WorkerSetting::joined() const {
+    return RawProperty{{}, pieces}.joined();
+}
+
+const WorkerDefinition* WorkerDefinitions::find(std::string_view name) const {
+    for (const auto& worker : workers) {
+        if (worker.name == name) return &worker;
+    }
+    return nullptr;
+}
+
+WorkerDefinition* WorkerDefinitions::find(std::string_view name) {
+    const auto* found = static_cast<const WorkerDefinitions*>(this)->find(name);
+    return const_cast<WorkerDefinition*>(found);
+}
+
+WorkerDefinitions collect_workers(const PropertyStore& store, Diagnostics& diagnostics) {
+    WorkerDefinitions out;
+    for (const auto& property : store.all()) {
+        const std::string_view key = property.key;
+        if (key.substr(0, kPrefix.size()) != kPrefix) continue;  // a variable
+        const auto rest = key.substr(kPrefix.size());
+        if (rest.find('.') == std::string_view::npos) {
+            collect_global(rest, property, out, diagnostics);
+        } else {
+            collect_worker_property(rest, property, store, out, diagnostics);
+        }
+    }
+    return out;
+}
+
+}  // namespace ajpgate::config

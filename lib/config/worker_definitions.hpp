@@ -1,0 +1,57 @@
+// Groups raw worker.* properties by worker, checks property names against the
+// table (did-you-mean hints), maps deprecated names onto their successors and
+// resolves worker.X.reference inheritance. Values are still text here.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "config/properties_reader.hpp"
+#include "config/property_table.hpp"
+
+namespace ajpgate::config {
+
+inline constexpr int max_reference_depth = 20;  // as mod_jk
+
+// One property as set on a worker, or inherited through `reference`.
+struct WorkerSetting {
+    std::vector<RawPiece> pieces;
+    std::string inherited_from;  // worker the value came from; empty when set directly
+    std::string joined() const;
+    const Origin& origin() const { return pieces.back().origin; }
+};
+
+struct WorkerDefinition {
+    std::string name;
+    Origin first_seen;
+    bool referenced = false;  // some worker copies from it (a template)
+    std::array<std::optional<WorkerSetting>, property_count> settings;
+
+    const std::optional<WorkerSetting>& get(PropertyId id) const {
+        return settings[static_cast<std::size_t>(id)];
+    }
+    std::optional<WorkerSetting>& get(PropertyId id) {
+        return settings[static_cast<std::size_t>(id)];
+    }
+};
+
+struct WorkerDefinitions {
+    std::vector<WorkerDefinition> workers;  // in order of first appearance
+    std::optional<WorkerSetting> list;      // worker.list
+    std::optional<WorkerSetting> maintain;  // worker.maintain
+
+    const WorkerDefinition* find(std::string_view name) const;
+    WorkerDefinition* find(std::string_view name);
+};
+
+WorkerDefinitions collect_workers(const PropertyStore& store, Diagnostics& diagnostics);
+
+// Copies each referenced worker's settings into the referencing worker where it
+// has none; nested references first. Loops and chains deeper than
+// max_reference_depth are errors naming the chain.
+void resolve_references(WorkerDefinitions& definitions, Diagnostics& diagnostics);
+
+}  // namespace ajpgate::config

@@ -1,0 +1,99 @@
+// worker.X.reference=worker.Y: X copies every property of Y it does not set
+// itself; Y's own references are resolved first.
+#include <string>
+#include <vector>
+
+#include "config/property_parse.hpp"
+#include "config/worker_definitions.hpp"
+
+namespace ajpgate::config {
+
+namespace {
+
+enum class State { pending, resolving, done };
+
+struct Resolver {
+    WorkerDefinitions& definitions;
+    Diagnostics& diagnostics;
+    std::vector<State> states;
+    std::vector<std::size_t> chain;  // indices of workers being resolved, outermost first
+
+    std::string chain_text(const std::string& last) const {
+        std::string out;
+        for (const auto index : chain) out += definitions.workers[index].name + " -> ";
+        return out + last;
+    }
+
+    std::size_t index_of(const WorkerDefinition* worker) const {
+        return static_cast<std::size_t>(worker - definitions.workers.data());
+    }
+
+    void copy_missing(WorkerDefinition& to, const WorkerDefinition& from) {
+        for (std::size_t i = 0; i < property_count; ++i) {
+            if (static_cast<PropertyId>(i) == PropertyId::reference) continue;
+            if (to.settings[i] || !from.settings[i]) continue;
+            to.settings[i] = from.settings[i];
+            if (to.settings[i]->inherited_from.empty()) to.settings[i]->inherited_from = from.name;
+        }
+    }
+
+    // Returns the target worker's index, or nothing after reporting an error.
+    std::optional<std::size_t> target_of(const WorkerDefinition& worker) {
+        const auto& setting = *worker.get(PropertyId::reference);
+        const Origin& where = setting.origin();
+        auto parsed = parse_property_value(property_spec(PropertyId::reference),
+                                           setting.pieces.back().value);
+        if (!parsed.value) {
+            diagnostics.error(where.file, where.line, "worker '" + worker.name + "': " +
+                                                          parsed.check.message);
+            return std::nullopt;
+        }
+        const auto& name = std::get<std::string>(*parsed.value);
+        const auto* target = definitions.find(name);
+        if (target == nullptr) {
+            diagnostics.error(where.file, where.line,
+                              "worker '" + worker.name + "' references worker." + name +
+                                  ", which has no properties");
+            return std::nullopt;
+        }
+        return index_of(target);
+    }
+
+    void resolve(std::size_t index) {
+        if (states[index] != State::pending) return;
+        auto& worker = definitions.workers[index];
+        if (!worker.get(PropertyId::reference)) {
+            states[index] = State::done;
+            return;
+        }
+        const Origin where = worker.get(PropertyId::reference)->origin();
+        states[index] = State::resolving;
+        chain.push_back(index);
+        const auto target = target_of(worker);
+        if (target && states[*target] == State::resolving) {
+            diagnostics.error(where.file, where.line,
+                              "reference loop: " + chain_text(definitions.workers[*target].name));
+        } else if (target && chain.size() > static_cast<std::size_t>(max_reference_depth)) {
+            diagnostics.error(where.file, where.line,
+                              "references nest deeper than " +
+                                  std::to_string(max_reference_depth) + ": " +
+                                  chain_text(definitions.workers[*target].name));
+        } else if (target) {
+            resolve(*target);
+            definitions.workers[*target].referenced = true;
+            copy_missing(definitions.workers[index], definitions.workers[*target]);
+        }
+        chain.pop_back();
+        states[index] = State::done;
+    }
+};
+
+}  // namespace
+
+void resolve_references(WorkerDefinitions& definitions, Diagnostics& diagnostics) {
+    Resolver resolver{definitions, diagnostics,
+                      std::vector<State>(definitions.workers.size(), State::pending), {}};
+    for (std::size_t i = 0; i < definitions.workers.size(); ++i) resolver.resolve(i);
+}
+
+}  // namespace ajpgate::config

@@ -1,0 +1,186 @@
+#include "config/workers_parser.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "config/lb_members.hpp"
+#include "config/worker_build.hpp"
+#include "config/worker_definitions.hpp"
+#include "config/worker_settings.hpp"
+
+namespace ajpgate::config {
+
+namespace {
+
+// Instantiates the workers of worker.list and the lb members they pull in.
+class ConfigBuilder {
+public:
+    ConfigBuilder(const WorkerDefinitions& definitions, Diagnostics& diagnostics)
+        : definitions_(definitions), diagnostics_(diagnostics) {}
+
+    void add_mapped(const std::string& name, const Origin& where);
+    void warn_unused() const;
+    WorkersConfig finish(std::vector<std::string> mapped, std::chrono::seconds maintain) {
+        return WorkersConfig(std::move(ajp13_), std::move(lb_), std::move(status_),
+                             std::move(mapped), maintain);
+    }
+
+private:
+    std::optional<WorkerType> type_of(const WorkerDefinition& definition);
+    std::optional<std::size_t> ensure_ajp13(const WorkerDefinition& definition);
+    void add_lb(const WorkerDefinition& definition);
+    std::optional<std::size_t> member_index(const LbWorker& lb, const std::string& member,
+                                            const Origin& where);
+
+    const WorkerDefinitions& definitions_;
+    Diagnostics& diagnostics_;
+    std::map<std::string, std::optional<WorkerType>, std::less<>> types_;
+    std::map<std::string, std::size_t, std::less<>> ajp13_index_;
+    std::vector<Ajp13Worker> ajp13_;
+    std::vector<LbWorker> lb_;
+    std::vector<StatusWorker> status_;
+};
+
+std::optional<WorkerType> ConfigBuilder::type_of(const WorkerDefinition& definition) {
+    if (const auto it = types_.find(definition.name); it != types_.end()) return it->second;
+    std::optional<WorkerType> type = WorkerType::ajp13;  // mod_jk's default
+    if (const auto& setting = definition.get(PropertyId::type)) {
+        const auto parsed = parse_property_value(property_spec(PropertyId::type),
+                                                 setting->pieces.back().value);
+        type.reset();
+        if (parsed.value) {
+            type = std::get<WorkerType>(*parsed.value);
+        } else {
+            diagnostics_.error(setting->origin().file, setting->origin().line,
+                               "worker '" + definition.name + "': " + parsed.check.message);
+        }
+    }
+    types_.emplace(definition.name, type);
+    return type;
+}
+
+std::optional<std::size_t> ConfigBuilder::ensure_ajp13(const WorkerDefinition& definition) {
+    if (const auto it = ajp13_index_.find(definition.name); it != ajp13_index_.end()) {
+        return it->second;
+    }
+    const auto settings = WorkerSettings::parse(definition, WorkerType::ajp13, diagnostics_);
+    ajp13_.push_back(build_ajp13_worker(settings, diagnostics_));
+    ajp13_index_.emplace(definition.name, ajp13_.size() - 1);
+    return ajp13_.size() - 1;
+}
+
+void ConfigBuilder::add_mapped(const std::string& name, const Origin& where) {
+    const auto* definition = definitions_.find(name);
+    if (definition == nullptr) {
+        diagnostics_.error(where.file, where.line,
+                           "worker '" + name + "' in worker.list has no properties (misspelt? "
+                           "mod_jk would invent an ajp13 worker on localhost:8009)");
+        return;
+    }
+    const auto type = type_of(*definition);
+    if (!type) return;
+    switch (*type) {
+        case WorkerType::ajp13: {
+            const auto index = ensure_ajp13(*definition);
+            if (index && ajp13_[*index].port == 0) {
+                diagnostics_.warning(where.file, where.line,
+                                     "worker '" + name + "' has port 0: it starts stopped");
+            }
+            break;
+        }
+        case WorkerType::lb:
+            add_lb(*definition);
+            break;
+        case WorkerType::status:
+            status_.push_back(build_status_worker(
+                WorkerSettings::parse(*definition, WorkerType::status, diagnostics_)));
+            break;
+    }
+}
+
+std::optional<std::size_t> ConfigBuilder::member_index(const LbWorker& lb,
+                                                       const std::string& member,
+                                                       const Origin& where) {
+    const std::string prefix = "lb '" + lb.name + "' member '" + member + "' ";
+    const auto* definition = definitions_.find(member);
+    if (definition == nullptr) {
+        diagnostics_.error(where.file, where.line,
+                           prefix + "is not defined in workers.properties (mod_jk would invent "
+                                    "an ajp13 worker on localhost:8009)");
+        return std::nullopt;
+    }
+    const auto type = type_of(*definition);
+    if (!type) return std::nullopt;
+    if (*type != WorkerType::ajp13) {
+        diagnostics_.error(where.file, where.line,
+                           prefix + "is a " + to_string(*type) +
+                               " worker: lb members must be ajp13 workers");
+        return std::nullopt;
+    }
+    return ensure_ajp13(*definition);
+}
+
+void ConfigBuilder::add_lb(const WorkerDefinition& definition) {
+    const auto settings = WorkerSettings::parse(definition, WorkerType::lb, diagnostics_);
+    auto lb = build_lb_worker(settings);
+    const auto names = settings.get<std::vector<std::string>>(PropertyId::balance_workers);
+    const auto& origins = settings.item_origins(PropertyId::balance_workers);
+    if (names.empty()) {
+        diagnostics_.error(definition.first_seen.file, definition.first_seen.line,
+                           "lb worker '" + lb.name + "' has no balance_workers");
+    }
+    for (std::size_t i = 0; i < names.size() && i < origins.size(); ++i) {
+        if (const auto index = member_index(lb, names[i], origins[i])) {
+            add_member(lb, ajp13_, *index, origins[i], diagnostics_);
+        }
+    }
+    validate_member_routes(lb, ajp13_, definition.first_seen, diagnostics_);
+    lb_.push_back(std::move(lb));
+}
+
+void ConfigBuilder::warn_unused() const {
+    for (const auto& definition : definitions_.workers) {
+        if (definition.referenced || types_.count(definition.name) != 0) continue;
+        diagnostics_.warning(definition.first_seen.file, definition.first_seen.line,
+                             "worker '" + definition.name + "' is neither in worker.list nor an "
+                             "lb member, nor referenced: ignored");
+    }
+}
+
+std::string first_source_name(const PropertySources& sources) {
+    return sources.sources.empty() ? std::string() : sources.sources.front().name;
+}
+
+}  // namespace
+
+std::optional<WorkersConfig> parse_workers(const PropertySources& sources,
+                                           Diagnostics& diagnostics) {
+    const auto errors_before = diagnostics.error_count();
+    const auto store = read_properties(sources, diagnostics);
+    auto definitions = collect_workers(store, diagnostics);
+    resolve_references(definitions, diagnostics);
+
+    const auto global = WorkerSettings::parse_global(definitions, diagnostics);
+    const auto listed = global.get<std::vector<std::string>>(PropertyId::list);
+    const auto& origins = global.item_origins(PropertyId::list);
+    if (!definitions.list) {
+        diagnostics.error(first_source_name(sources), 0,
+                          "worker.list is not set: no worker can be mapped");
+    }
+    ConfigBuilder builder(definitions, diagnostics);
+    std::vector<std::string> mapped;
+    for (std::size_t i = 0; i < listed.size() && i < origins.size(); ++i) {
+        if (std::find(mapped.begin(), mapped.end(), listed[i]) != mapped.end()) {
+            diagnostics.warning(origins[i].file, origins[i].line,
+                                "worker '" + listed[i] + "' is listed in worker.list twice");
+            continue;
+        }
+        mapped.push_back(listed[i]);
+        builder.add_mapped(listed[i], origins[i]);
+    }
+    builder.warn_unused();
+    if (diagnostics.error_count() != errors_before) return std::nullopt;
+    return builder.finish(std::move(mapped), global.get<std::chrono::seconds>(PropertyId::maintain));
+}
+
+}  // namespace ajpgate::config
