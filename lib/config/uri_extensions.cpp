@@ -99,14 +99,14 @@ bool set_status(std::string_view v, std::optional<int>& field, std::string& why)
     return true;
 }
 
-bool set_status_list(std::string_view v, std::optional<std::vector<int>>& field,
-                     std::string& why) {
+bool set_status_list(std::string_view v, std::optional<std::vector<int>>& field, std::string& why) {
     std::vector<int> codes;
     for (std::string_view item : split_at(v, ',')) {
         int status = 0;
         if (!parse_status(trim(item), true, status)) {
-            why = "expects a comma-separated list of status codes, optionally negative "
-                  "(e.g. 500,-503)";
+            why =
+                "expects a comma-separated list of status codes, optionally negative "
+                "(e.g. 500,-503)";
             return false;
         }
         codes.push_back(status);
@@ -141,14 +141,16 @@ constexpr std::array kExtensions{
     ExtensionDef{"reply_timeout", member_setter<&RuleExtensions::reply_timeout, set_millis>},
     ExtensionDef{"sticky_ignore", member_setter<&RuleExtensions::sticky_ignore, set_flag>},
     ExtensionDef{"stateless", member_setter<&RuleExtensions::stateless, set_flag>},
-    ExtensionDef{"use_server_errors", member_setter<&RuleExtensions::use_server_errors, set_status>},
+    ExtensionDef{"use_server_errors",
+                 member_setter<&RuleExtensions::use_server_errors, set_status>},
     ExtensionDef{"active", member_setter<&RuleExtensions::active, set_names>},
     ExtensionDef{"disabled", member_setter<&RuleExtensions::disabled, set_names>},
     ExtensionDef{"stopped", member_setter<&RuleExtensions::stopped, set_names>},
     ExtensionDef{"fail_on_status", member_setter<&RuleExtensions::fail_on_status, set_status_list>},
     ExtensionDef{"session_cookie", member_setter<&RuleExtensions::session_cookie, set_token>},
     ExtensionDef{"session_path", member_setter<&RuleExtensions::session_path, set_token>},
-    ExtensionDef{"set_session_cookie", member_setter<&RuleExtensions::set_session_cookie, set_flag>},
+    ExtensionDef{"set_session_cookie",
+                 member_setter<&RuleExtensions::set_session_cookie, set_flag>},
     ExtensionDef{"session_cookie_path",
                  member_setter<&RuleExtensions::session_cookie_path, set_cookie_path>},
 };
@@ -165,8 +167,7 @@ const ExtensionDef* find_extension(std::string_view name, std::size_t& index) {
 // A member may carry one activation per rule; two would leave the outcome to list order.
 void check_activation_overlap(const RuleExtensions& e, std::string_view file, std::size_t line,
                               Diagnostics& diags) {
-    const std::array<std::pair<std::string_view, const std::optional<std::vector<std::string>>*>,
-                     3>
+    const std::array<std::pair<std::string_view, const std::optional<std::vector<std::string>>*>, 3>
         lists{{{"active", &e.active}, {"disabled", &e.disabled}, {"stopped", &e.stopped}}};
     for (std::size_t a = 0; a < lists.size(); ++a) {
         for (std::size_t b = a + 1; b < lists.size(); ++b) {
@@ -192,7 +193,9 @@ void check_activation_overlap(const RuleExtensions& e, std::string_view file, st
 std::optional<WorkerSpec> parse_worker_spec(std::string_view spec, std::string_view file,
                                             std::size_t line, Diagnostics& diags) {
     const std::size_t errors_before = diags.error_count();
-    auto report = [&](std::string message) { diags.error(std::string(file), line, std::move(message)); };
+    auto report = [&](std::string message) {
+        diags.error(std::string(file), line, std::move(message));
+    };
     WorkerSpec out;
     auto pieces = split_at(spec, ';');
     out.worker = std::string(trim(pieces.front()));
@@ -217,8 +220,9 @@ std::optional<WorkerSpec> parse_worker_spec(std::string_view spec, std::string_v
             continue;
         }
         if (seen.test(index)) {
-            diags.warning(std::string(file), line,
-                          "rule extension '" + std::string(name) + "' given twice; the last one wins");
+            diags.warning(
+                std::string(file), line,
+                "rule extension '" + std::string(name) + "' given twice; the last one wins");
         }
         seen.set(index);
         std::string why;

@@ -33,9 +33,9 @@ void warn_conflicts(std::span<const UriRule* const> mounts, Diagnostics& diags) 
             }
         }
         if (winner != nullptr && winner->worker != mounts[i]->worker) {
-            diags.warning(mounts[i]->origin.file, mounts[i]->origin.line,
-                          "rule " + mounts[i]->describe() + " is shadowed by " +
-                              winner->describe());
+            diags.warning(
+                mounts[i]->origin.file, mounts[i]->origin.line,
+                "rule " + mounts[i]->describe() + " is shadowed by " + winner->describe());
         }
     }
 }
@@ -90,7 +90,8 @@ const UriRule* UriMap::match(std::string_view normalised_path) const noexcept {
     return winner;
 }
 
-MapResult UriMap::map_request(std::string_view decoded_path, std::span<char> buffer) const noexcept {
+MapResult UriMap::map_request(std::string_view decoded_path,
+                              std::span<char> buffer) const noexcept {
     MapResult result;
     std::size_t len = 0;
     result.error = normalize_path_into(decoded_path, buffer, len);

@@ -7,11 +7,16 @@ namespace ajpgate::config {
 
 std::string_view describe(NormalizeError error) noexcept {
     switch (error) {
-    case NormalizeError::none: return "ok";
-    case NormalizeError::not_absolute: return "path does not start with '/'";
-    case NormalizeError::escapes_root: return "path escapes the root";
-    case NormalizeError::nul_character: return "path contains a NUL byte";
-    case NormalizeError::buffer_too_small: return "normalisation buffer too small";
+        case NormalizeError::none:
+            return "ok";
+        case NormalizeError::not_absolute:
+            return "path does not start with '/'";
+        case NormalizeError::escapes_root:
+            return "path escapes the root";
+        case NormalizeError::nul_character:
+            return "path contains a NUL byte";
+        case NormalizeError::buffer_too_small:
+            return "normalisation buffer too small";
     }
     return "unknown normalisation error";
 }

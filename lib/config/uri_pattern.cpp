@@ -8,9 +8,12 @@ namespace ajpgate::config {
 
 std::string_view to_string(RuleSource source) noexcept {
     switch (source) {
-    case RuleSource::worker_mount: return "mount";
-    case RuleSource::jk_mount: return "JkMount";
-    case RuleSource::uriworkermap: return "uriworkermap";
+        case RuleSource::worker_mount:
+            return "mount";
+        case RuleSource::jk_mount:
+            return "JkMount";
+        case RuleSource::uriworkermap:
+            return "uriworkermap";
     }
     return "unknown";
 }
@@ -114,8 +117,8 @@ bool can_never_match(std::string_view pattern) {
 UriRule make_rule(std::string pattern, const WorkerSpec& spec, const Modifiers& mods,
                   const RuleOrigin& origin) {
     UriRule rule;
-    rule.type = pattern.find_first_of("*?") == std::string::npos ? MatchType::exact
-                                                                 : MatchType::wildcard;
+    rule.type =
+        pattern.find_first_of("*?") == std::string::npos ? MatchType::exact : MatchType::wildcard;
     rule.slashes = static_cast<std::size_t>(std::count(pattern.begin(), pattern.end(), '/'));
     rule.pattern = std::move(pattern);
     rule.worker = spec.worker;
@@ -141,7 +144,8 @@ bool parse_rule(std::string_view pattern, std::string_view worker_spec, const Ru
     }
     if (force_exclusion) {
         if (mods->exclusion) {
-            return error("JkUnMount pattern " + quoted + " must not start with '!': it is an "
+            return error("JkUnMount pattern " + quoted +
+                         " must not start with '!': it is an "
                          "exclusion already");
         }
         mods->exclusion = true;
@@ -154,7 +158,8 @@ bool parse_rule(std::string_view pattern, std::string_view worker_spec, const Ru
     if (bar != std::string_view::npos && body.find('|', bar + 1) != std::string_view::npos) {
         return error("pattern " + quoted + " has more than one '|'");
     }
-    std::optional<WorkerSpec> spec = parse_worker_spec(worker_spec, origin.file, origin.line, diags);
+    std::optional<WorkerSpec> spec =
+        parse_worker_spec(worker_spec, origin.file, origin.line, diags);
     if (!spec) {
         return false;
     }
@@ -172,8 +177,9 @@ bool parse_rule(std::string_view pattern, std::string_view worker_spec, const Ru
     for (std::string& one : expanded) {
         if (can_never_match(one)) {
             diags.warning(origin.file, origin.line,
-                          "pattern '" + one + "' can never match a normalised path "
-                          "(';', '//', '.' or '..' segment)");
+                          "pattern '" + one +
+                              "' can never match a normalised path "
+                              "(';', '//', '.' or '..' segment)");
         }
         out.push_back(make_rule(std::move(one), *spec, *mods, origin));
     }

@@ -40,9 +40,9 @@ struct UriRule {
     std::string worker;
     RuleExtensions extensions;
     MatchType type = MatchType::exact;
-    bool exclusion = false;  // '!': cancels a match of the same worker (or of any, for '*')
-    bool disabled = false;   // '-': kept for display, never used for matching
-    std::size_t slashes = 0; // '/' count in pattern, the first precedence key
+    bool exclusion = false;   // '!': cancels a match of the same worker (or of any, for '*')
+    bool disabled = false;    // '-': kept for display, never used for matching
+    std::size_t slashes = 0;  // '/' count in pattern, the first precedence key
     RuleOrigin origin;
 
     bool matches(std::string_view normalised_path) const noexcept;

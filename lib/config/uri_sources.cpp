@@ -37,8 +37,8 @@ bool UriRuleSet::add_location_mount(std::string_view location_path, std::string_
                         std::string(location_path) + "'");
         return false;
     }
-    return add(location_path, worker_spec, {RuleSource::jk_mount, std::string(file), line},
-               unmount, diags);
+    return add(location_path, worker_spec, {RuleSource::jk_mount, std::string(file), line}, unmount,
+               diags);
 }
 
 bool UriRuleSet::add_worker_mounts(std::string_view worker, std::string_view patterns,

@@ -65,7 +65,8 @@ void add_directive(UriRuleSet& set, std::string_view line, Diagnostics& diags) {
     line.remove_prefix(2);
     const std::size_t space = line.find(' ');
     const std::string_view first = line.substr(0, space);
-    const std::string_view rest = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    const std::string_view rest =
+        space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
     if (kind == 'M') {
         set.add_jk_mount(first, rest, "fuzz.conf", 1, diags);
     } else if (kind == 'U') {
@@ -80,8 +81,10 @@ void add_directive(UriRuleSet& set, std::string_view line, Diagnostics& diags) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const std::size_t last_newline = input.rfind('\n');
-    const std::string_view rules_text = last_newline == std::string_view::npos ? std::string_view() : input.substr(0, last_newline);
-    const std::string_view raw_path = last_newline == std::string_view::npos ? input : input.substr(last_newline + 1);
+    const std::string_view rules_text =
+        last_newline == std::string_view::npos ? std::string_view() : input.substr(0, last_newline);
+    const std::string_view raw_path =
+        last_newline == std::string_view::npos ? input : input.substr(last_newline + 1);
 
     Diagnostics diags;
     UriRuleSet directives;
@@ -93,7 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             end = rules_text.size();
         }
         const std::string_view line = rules_text.substr(start, end - start);
-        if (line.size() >= 2 && line[1] == ' ' && (line[0] == 'M' || line[0] == 'U' || line[0] == 'W')) {
+        if (line.size() >= 2 && line[1] == ' ' &&
+            (line[0] == 'M' || line[0] == 'U' || line[0] == 'W')) {
             add_directive(directives, line, diags);
         } else {
             file_text.append(line).push_back('\n');
@@ -122,8 +126,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // unless an exclusion for its worker (or for "*") matches too.
     const UriRule* expected = nullptr;
     for (const UriRule* rule : map.mounts()) {
-        const bool ref = rule->type == MatchType::exact ? rule->pattern == result.path
-                                                        : reference_glob(rule->pattern, result.path);
+        const bool ref = rule->type == MatchType::exact
+                             ? rule->pattern == result.path
+                             : reference_glob(rule->pattern, result.path);
         require(ref == rule->matches(result.path));
         if (ref && expected == nullptr) {
             expected = rule;

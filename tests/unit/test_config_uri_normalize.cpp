@@ -15,9 +15,9 @@ extern "C" {
 #include <cmocka.h>
 }
 
-using ajpgate::config::NormalizeError;
 using ajpgate::config::normalize_path;
 using ajpgate::config::normalize_path_into;
+using ajpgate::config::NormalizeError;
 
 namespace {
 
@@ -131,15 +131,16 @@ void test_buffer_form(void** /*state*/) {
     buffer.fill('#');
     std::size_t len = 99;
     const std::string_view input = "/a/b/../c;x";
-    assert_int_equal(static_cast<int>(normalize_path_into(input, std::span(buffer.data(), input.size()), len)),
-                     static_cast<int>(NormalizeError::none));
+    assert_int_equal(
+        static_cast<int>(normalize_path_into(input, std::span(buffer.data(), input.size()), len)),
+        static_cast<int>(NormalizeError::none));
     assert_true(std::string_view(buffer.data(), len) == "/a/c");
     assert_int_equal(buffer[input.size()], '#');  // nothing written past the input size
 
     len = 99;
-    assert_int_equal(
-        static_cast<int>(normalize_path_into(input, std::span(buffer.data(), input.size() - 1), len)),
-        static_cast<int>(NormalizeError::buffer_too_small));
+    assert_int_equal(static_cast<int>(normalize_path_into(
+                         input, std::span(buffer.data(), input.size() - 1), len)),
+                     static_cast<int>(NormalizeError::buffer_too_small));
     assert_int_equal(len, 0);
 
     len = 99;

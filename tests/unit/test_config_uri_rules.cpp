@@ -43,8 +43,8 @@ void expect_one_error(const Diagnostics& diags, std::string_view file, std::size
         }
         ++errors;
         if (!contains(d.message, needle) || d.file != file || d.line != line) {
-            std::fprintf(stderr, "unexpected diagnostic: %s (wanted '%.*s')\n", d.to_string().c_str(),
-                         static_cast<int>(needle.size()), needle.data());
+            std::fprintf(stderr, "unexpected diagnostic: %s (wanted '%.*s')\n",
+                         d.to_string().c_str(), static_cast<int>(needle.size()), needle.data());
         }
         assert_true(contains(d.message, needle));
         assert_true(d.file == file);
@@ -55,7 +55,7 @@ void expect_one_error(const Diagnostics& diags, std::string_view file, std::size
 
 struct PatternCase {
     std::string_view pattern;
-    std::string_view first;   // expanded patterns; empty second = one rule
+    std::string_view first;  // expanded patterns; empty second = one rule
     std::string_view second;
     MatchType type;
     bool exclusion;
@@ -81,21 +81,24 @@ void test_pattern_shapes(void** /*state*/) {
     for (const PatternCase& c : kPatterns) {
         Diagnostics diags;
         std::vector<UriRule> rules;
-        assert_true(parse_rule(c.pattern, "w", {RuleSource::jk_mount, "f", 7}, false, diags, rules));
+        assert_true(
+            parse_rule(c.pattern, "w", {RuleSource::jk_mount, "f", 7}, false, diags, rules));
         assert_false(diags.has_errors());
         assert_int_equal(rules.size(), c.second.empty() ? 1 : 2);
         assert_true(rules[0].pattern == c.first);
         assert_int_equal(static_cast<int>(rules[0].type), static_cast<int>(c.type));
         if (!c.second.empty()) {
             assert_true(rules[1].pattern == c.second);
-            assert_int_equal(static_cast<int>(rules[1].type), static_cast<int>(MatchType::wildcard));
+            assert_int_equal(static_cast<int>(rules[1].type),
+                             static_cast<int>(MatchType::wildcard));
         }
         for (const UriRule& rule : rules) {
             assert_int_equal(rule.exclusion, c.exclusion);
             assert_int_equal(rule.disabled, c.disabled);
             assert_true(rule.worker == "w");
             assert_int_equal(rule.origin.line, 7);
-            assert_int_equal(static_cast<int>(rule.origin.source), static_cast<int>(RuleSource::jk_mount));
+            assert_int_equal(static_cast<int>(rule.origin.source),
+                             static_cast<int>(RuleSource::jk_mount));
             assert_int_equal(rule.slashes, static_cast<std::size_t>(std::count(
                                                rule.pattern.begin(), rule.pattern.end(), '/')));
         }
@@ -127,15 +130,16 @@ void test_bad_patterns(void** /*state*/) {
     for (const BadCase& c : kBadPatterns) {
         Diagnostics diags;
         std::vector<UriRule> rules;
-        assert_false(parse_rule(c.pattern, c.worker, {RuleSource::uriworkermap, "map", 3}, false, diags, rules));
+        assert_false(parse_rule(c.pattern, c.worker, {RuleSource::uriworkermap, "map", 3}, false,
+                                diags, rules));
         assert_true(rules.empty());
         expect_one_error(diags, "map", 3, c.message);
     }
 }
 
 void test_never_matching_patterns_warn(void** /*state*/) {
-    for (std::string_view p : {"/app;jsessionid=*", "/app//x", "/app/./x", "/a/../b", "/app/.", "/app/..",
-                               "/.", "/x|//*"}) {
+    for (std::string_view p : {"/app;jsessionid=*", "/app//x", "/app/./x", "/a/../b", "/app/.",
+                               "/app/..", "/.", "/x|//*"}) {
         Diagnostics diags;
         std::vector<UriRule> rules;
         assert_true(parse_rule(p, "w", {RuleSource::jk_mount, "f", 1}, false, diags, rules));
@@ -242,7 +246,8 @@ void test_extension_repeat_and_exclusion_warnings(void** /*state*/) {
 
     Diagnostics diags2;
     std::vector<UriRule> rules;
-    assert_true(parse_rule("!/x/*", "w;stateless=1", {RuleSource::jk_mount, "f", 5}, false, diags2, rules));
+    assert_true(
+        parse_rule("!/x/*", "w;stateless=1", {RuleSource::jk_mount, "f", 5}, false, diags2, rules));
     assert_int_equal(diags2.all().size(), 1);
     assert_true(contains(diags2.all()[0].message, "have no effect"));
     assert_true(rules[0].extensions.stateless == true);
@@ -255,7 +260,8 @@ void test_directive_sources(void** /*state*/) {
     assert_true(set.add_jk_unmount("-/app/*.gif", "lb", "httpd.conf", 11, diags));
     assert_true(set.add_location_mount("/loc", "ajp1", false, "httpd.conf", 12, diags));
     assert_true(set.add_location_mount("/loc/img", "ajp1", true, "httpd.conf", 13, diags));
-    assert_true(set.add_worker_mounts("ajp2", " /a/* /b|/*,/c\t*.do ", "workers.properties", 20, diags));
+    assert_true(
+        set.add_worker_mounts("ajp2", " /a/* /b|/*,/c\t*.do ", "workers.properties", 20, diags));
     assert_false(diags.has_errors());
     const auto& r = set.rules();
     assert_int_equal(r.size(), 9);
@@ -267,7 +273,8 @@ void test_directive_sources(void** /*state*/) {
     for (std::size_t i = 0; i < 5; ++i) {
         assert_true(r[4 + i].pattern == mounts[i]);
         assert_true(r[4 + i].worker == "ajp2");
-        assert_int_equal(static_cast<int>(r[4 + i].origin.source), static_cast<int>(RuleSource::worker_mount));
+        assert_int_equal(static_cast<int>(r[4 + i].origin.source),
+                         static_cast<int>(RuleSource::worker_mount));
         assert_true(r[4 + i].origin.file == "workers.properties");
     }
     assert_int_equal(static_cast<int>(r[0].origin.source), static_cast<int>(RuleSource::jk_mount));
@@ -326,39 +333,46 @@ void test_uriworkermap_text(void** /*state*/) {
     assert_true(rules[0].pattern == "/app/*" && rules[0].worker == "lb");
     assert_int_equal(rules[0].origin.line, 2);
     assert_true(rules[1].pattern == "/app" && rules[1].worker == "ajp1");
-    assert_true(rules[2].pattern == "/app/*" && rules[2].extensions.reply_timeout == milliseconds(500));
+    assert_true(rules[2].pattern == "/app/*" &&
+                rules[2].extensions.reply_timeout == milliseconds(500));
     assert_int_equal(rules[2].origin.line, 3);
     assert_true(rules[3].exclusion && rules[3].origin.line == 6);
     assert_true(rules[4].disabled && rules[4].origin.line == 7);
     assert_true(rules[5].extensions.session_cookie_path == std::string("/x"));
-    assert_int_equal(static_cast<int>(rules[5].origin.source), static_cast<int>(RuleSource::uriworkermap));
+    assert_int_equal(static_cast<int>(rules[5].origin.source),
+                     static_cast<int>(RuleSource::uriworkermap));
     assert_true(rules[5].origin.file == "uriworkermap.properties");
 }
 
 void test_uriworkermap_errors(void** /*state*/) {
     const std::string text =
-        "/good/*=w\n"            // 1
-        "/no-equals\n"           // 2
-        "=w\n"                   // 3
-        "/no-worker=  # c\n"     // 4
-        "app/*=w\n"              // 5
-        "/x=w;bogus=1\n"         // 6
-        "/y=w;reply_timeout=x\n" // 7
-        "/also/good=w\n";        // 8
+        "/good/*=w\n"             // 1
+        "/no-equals\n"            // 2
+        "=w\n"                    // 3
+        "/no-worker=  # c\n"      // 4
+        "app/*=w\n"               // 5
+        "/x=w;bogus=1\n"          // 6
+        "/y=w;reply_timeout=x\n"  // 7
+        "/also/good=w\n";         // 8
     Diagnostics diags;
     const auto rules = parse_uriworkermap(text, "map.properties", diags);
     assert_int_equal(rules.size(), 2);
     assert_true(rules[1].pattern == "/also/good" && rules[1].origin.line == 8);
     const std::vector<std::pair<std::size_t, std::string_view>> expected{
-        {2, "expected 'pattern=worker'"}, {3, "missing pattern"}, {4, "missing worker"},
-        {5, "must start with"},           {6, "unknown rule extension 'bogus'"},
+        {2, "expected 'pattern=worker'"},
+        {3, "missing pattern"},
+        {4, "missing worker"},
+        {5, "must start with"},
+        {6, "unknown rule extension 'bogus'"},
         {7, "'reply_timeout'"}};
     assert_int_equal(diags.error_count(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         const Diagnostic& d = diags.all()[i];
         assert_int_equal(d.line, expected[i].first);
         assert_true(contains(d.message, expected[i].second));
-        assert_true(d.to_string().rfind("map.properties:" + std::to_string(expected[i].first) + ": error: ", 0) == 0);
+        assert_true(d.to_string().rfind(
+                        "map.properties:" + std::to_string(expected[i].first) + ": error: ", 0) ==
+                    0);
     }
 }
 

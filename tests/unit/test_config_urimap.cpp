@@ -38,15 +38,33 @@ void* operator new(std::size_t size) {
     }
     throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void* operator new[](std::size_t size) {
+    return operator new(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return counted_alloc(size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return counted_alloc(size);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
 
 namespace {
 
@@ -62,7 +80,8 @@ UriMap make_map(std::initializer_list<R> rules, Diagnostics& diags) {
     std::size_t line = 0;
     for (const R& r : rules) {
         auto& into = r.source == RuleSource::uriworkermap ? files : statics;
-        assert_true(parse_rule(r.pattern, r.worker, {r.source, "rules", ++line}, false, diags, into));
+        assert_true(
+            parse_rule(r.pattern, r.worker, {r.source, "rules", ++line}, false, diags, into));
     }
     return UriMap::build(std::move(statics), std::move(files), diags);
 }
@@ -90,8 +109,9 @@ void check_all(const UriMap& map, std::initializer_list<Expect> expectations) {
         const std::string_view got = worker_for(map, e.path);
         if (got != e.worker) {
             std::fprintf(stderr, "path '%.*s': got '%.*s', expected '%.*s'\n",
-                         static_cast<int>(e.path.size()), e.path.data(), static_cast<int>(got.size()),
-                         got.data(), static_cast<int>(e.worker.size()), e.worker.data());
+                         static_cast<int>(e.path.size()), e.path.data(),
+                         static_cast<int>(got.size()), got.data(),
+                         static_cast<int>(e.worker.size()), e.worker.data());
         }
         assert_true(got == e.worker);
     }
@@ -144,44 +164,60 @@ void test_wildcard_match(void** /*state*/) {
     for (const GlobCase& c : kGlobs) {
         const bool got = wildcard_match(c.pattern, c.text);
         if (got != c.matches) {
-            std::fprintf(stderr, "pattern '%.*s' vs '%.*s': got %d\n", static_cast<int>(c.pattern.size()),
-                         c.pattern.data(), static_cast<int>(c.text.size()), c.text.data(), got);
+            std::fprintf(stderr, "pattern '%.*s' vs '%.*s': got %d\n",
+                         static_cast<int>(c.pattern.size()), c.pattern.data(),
+                         static_cast<int>(c.text.size()), c.text.data(), got);
         }
         assert_int_equal(got, c.matches);
     }
 }
 
 void test_exact_and_wildcard_shapes(void** /*state*/) {
-    const UriMap map = make_map({{"/app", "exact"}, {"/app/*", "tree"}, {"/*.jsp", "jsp"},
-                                 {"/x|/*", "x"}});
-    check_all(map, {{"/app", "exact"}, {"/app/", "tree"}, {"/app/a/b.jsp", "tree"},
-                    {"/other/a.jsp", "jsp"}, {"/x", "x"}, {"/x/", "x"}, {"/x/y", "x"},
-                    {"/xy", "-"}, {"/application", "-"}, {"/", "-"}, {"", "-"}});
+    const UriMap map =
+        make_map({{"/app", "exact"}, {"/app/*", "tree"}, {"/*.jsp", "jsp"}, {"/x|/*", "x"}});
+    check_all(map, {{"/app", "exact"},
+                    {"/app/", "tree"},
+                    {"/app/a/b.jsp", "tree"},
+                    {"/other/a.jsp", "jsp"},
+                    {"/x", "x"},
+                    {"/x/", "x"},
+                    {"/x/y", "x"},
+                    {"/xy", "-"},
+                    {"/application", "-"},
+                    {"/", "-"},
+                    {"", "-"}});
 }
 
 void test_exact_before_wildcard(void** /*state*/) {
     // Same slash count: the exact rule wins even against a longer wildcard from a stronger
     // source (mod_jk would pick "/a**" here on length; see uri_map.hpp).
-    const UriMap map = make_map({{"/a**", "wild", RuleSource::uriworkermap}, {"/ab", "exact"},
-                                 {"/app/*", "tree"}, {"/app/index.jsp", "index"}});
-    check_all(map, {{"/ab", "exact"}, {"/abc", "wild"}, {"/app/index.jsp", "index"},
+    const UriMap map = make_map({{"/a**", "wild", RuleSource::uriworkermap},
+                                 {"/ab", "exact"},
+                                 {"/app/*", "tree"},
+                                 {"/app/index.jsp", "index"}});
+    check_all(map, {{"/ab", "exact"},
+                    {"/abc", "wild"},
+                    {"/app/index.jsp", "index"},
                     {"/app/other.jsp", "tree"}});
 }
 
 void test_more_slashes_then_longer(void** /*state*/) {
-    const UriMap map = make_map({{"*.jsp", "suffix"}, {"/app*.jsp", "app-prefix"},
-                                 {"/app/*", "app"}, {"/app/sub*", "sub"}, {"/app/sub/*", "subtree"}});
+    const UriMap map = make_map({{"*.jsp", "suffix"},
+                                 {"/app*.jsp", "app-prefix"},
+                                 {"/app/*", "app"},
+                                 {"/app/sub*", "sub"},
+                                 {"/app/sub/*", "subtree"}});
     check_all(map, {
-                       {"/app/x.jsp", "app"},         // 2 slashes beat 1 and 0, though shorter
-                       {"/appx.jsp", "app-prefix"},   // 1 slash beats 0
+                       {"/app/x.jsp", "app"},        // 2 slashes beat 1 and 0, though shorter
+                       {"/appx.jsp", "app-prefix"},  // 1 slash beats 0
                        {"/y.jsp", "suffix"},
-                       {"/app/subject", "sub"},       // same slashes: longer wins
+                       {"/app/subject", "sub"},  // same slashes: longer wins
                        {"/app/other", "app"},
                        {"/app/sub/x", "subtree"},
                    });
     // The precedence order itself: exact first, then slashes, length, source.
-    const UriMap ordered = make_map({{"/a/*", "w"}, {"/a/b/*", "w"}, {"/a/bcd*", "w"},
-                                     {"/z", "w"}, {"/a/b", "w"}});
+    const UriMap ordered =
+        make_map({{"/a/*", "w"}, {"/a/b/*", "w"}, {"/a/bcd*", "w"}, {"/z", "w"}, {"/a/b", "w"}});
     std::vector<std::string> order;
     for (const UriRule* rule : ordered.mounts()) {
         order.push_back(rule->pattern);
@@ -206,9 +242,8 @@ void test_source_priority(void** /*state*/) {
 
 void test_duplicate_in_one_source_warns(void** /*state*/) {
     Diagnostics diags;
-    const UriMap map = make_map({{"/app/*", "first"}, {"/other", "x"}, {"/app/*", "second"},
-                                 {"/app/*", "first"}},
-                                diags);
+    const UriMap map = make_map(
+        {{"/app/*", "first"}, {"/other", "x"}, {"/app/*", "second"}, {"/app/*", "first"}}, diags);
     check_all(map, {{"/app/x", "first"}});
     assert_false(diags.has_errors());
     assert_int_equal(diags.all().size(), 1);
@@ -217,15 +252,19 @@ void test_duplicate_in_one_source_warns(void** /*state*/) {
 }
 
 void test_exclusions(void** /*state*/) {
-    const UriMap map = make_map({{"/app/*", "w1"}, {"!/app/*.gif", "w1"}, {"!/*.png", "w2"},
-                                 {"/*", "w2"}, {"!/static/*", "*"}, {"!/app/private/*", "*"}});
+    const UriMap map = make_map({{"/app/*", "w1"},
+                                 {"!/app/*.gif", "w1"},
+                                 {"!/*.png", "w2"},
+                                 {"/*", "w2"},
+                                 {"!/static/*", "*"},
+                                 {"!/app/private/*", "*"}});
     check_all(map, {
                        {"/app/x.jsp", "w1"},
-                       {"/app/x.gif", "-"},          // same worker: excluded
-                       {"/app/x.png", "w1"},         // exclusion of another worker: no effect
-                       {"/x.png", "-"},              // ...but it does exclude w2's own matches
+                       {"/app/x.gif", "-"},   // same worker: excluded
+                       {"/app/x.png", "w1"},  // exclusion of another worker: no effect
+                       {"/x.png", "-"},       // ...but it does exclude w2's own matches
                        {"/x.gif", "w2"},
-                       {"/static/a.css", "-"},       // '*' excludes for every worker
+                       {"/static/a.css", "-"},  // '*' excludes for every worker
                        {"/app/private/k", "-"},
                    });
     // A cancelled match does not fall back to the next rule (mod_jk semantics): "/*" would
@@ -234,8 +273,12 @@ void test_exclusions(void** /*state*/) {
 }
 
 void test_disabled_rules(void** /*state*/) {
-    const UriMap map = make_map({{"-/app/*", "off"}, {"/app/x*", "on"}, {"-/app/xyz", "off"},
-                                 {"/b/*", "b"}, {"-!/b/*.gif", "b"}, {"!-/b/*.png", "b"}});
+    const UriMap map = make_map({{"-/app/*", "off"},
+                                 {"/app/x*", "on"},
+                                 {"-/app/xyz", "off"},
+                                 {"/b/*", "b"},
+                                 {"-!/b/*.gif", "b"},
+                                 {"!-/b/*.png", "b"}});
     check_all(map, {{"/app/y", "-"}, {"/app/xyz", "on"}, {"/b/a.gif", "b"}, {"/b/a.png", "b"}});
     assert_int_equal(map.mounts().size(), 2);
     assert_int_equal(map.exclusions().size(), 0);
@@ -252,8 +295,11 @@ void test_jk_unmount(void** /*state*/) {
     assert_true(set.add_jk_unmount("/*.ico", "*", "httpd.conf", 14, diags));
     const UriMap map = UriMap::build(set.take(), {}, diags);
     assert_false(diags.has_errors());
-    check_all(map, {{"/app/a.gif", "-"}, {"/app/a.jsp", "w1"}, {"/other/a.gif", "w2"},
-                    {"/other/favicon.ico", "-"}, {"/app/favicon.ico", "-"}});
+    check_all(map, {{"/app/a.gif", "-"},
+                    {"/app/a.jsp", "w1"},
+                    {"/other/a.gif", "w2"},
+                    {"/other/favicon.ico", "-"},
+                    {"/app/favicon.ico", "-"}});
 }
 
 void test_map_request_security(void** /*state*/) {
@@ -298,8 +344,11 @@ void test_map_request_security(void** /*state*/) {
 }
 
 void test_no_allocation_on_request(void** /*state*/) {
-    const UriMap map = make_map({{"/app/*", "app"}, {"/app/exact", "app"}, {"*.jsp", "jsp"},
-                                 {"!/app/*.gif", "app"}, {"!/*.ico", "*"}});
+    const UriMap map = make_map({{"/app/*", "app"},
+                                 {"/app/exact", "app"},
+                                 {"*.jsp", "jsp"},
+                                 {"!/app/*.gif", "app"},
+                                 {"!/*.ico", "*"}});
     char buffer[64];
     const std::size_t before = g_allocations;
     const UriRule* r1 = map.match("/app/x.jsp");
@@ -315,7 +364,8 @@ void test_no_allocation_on_request(void** /*state*/) {
     assert_true(r4.rule->pattern == "/app/exact");
     // A buffer shorter than the input is refused, not overrun.
     const MapResult r5 = map.map_request("/app/x/y", std::span<char>(buffer, 4));
-    assert_int_equal(static_cast<int>(r5.error), static_cast<int>(NormalizeError::buffer_too_small));
+    assert_int_equal(static_cast<int>(r5.error),
+                     static_cast<int>(NormalizeError::buffer_too_small));
     assert_null(r5.rule);
 }
 
@@ -325,7 +375,8 @@ void test_reload_file_rules(void** /*state*/) {
     assert_true(statics.add_jk_mount("/app/*", "static", "httpd.conf", 1, diags));
     const std::vector<UriRule> file_v1 = parse_uriworkermap("/app/x*=file1\n", "map", diags);
     const UriMap v1 = UriMap::build(statics.take(), file_v1, diags);
-    const std::vector<UriRule> file_v2 = parse_uriworkermap("/other/*=file2\n-/app/*=static\n", "map", diags);
+    const std::vector<UriRule> file_v2 =
+        parse_uriworkermap("/other/*=file2\n-/app/*=static\n", "map", diags);
     const UriMap v2 = v1.with_file_rules(file_v2, diags);
     assert_false(diags.has_errors());
     check_all(v1, {{"/app/xy", "file1"}, {"/other/a", "-"}});
