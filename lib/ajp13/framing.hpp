@@ -22,6 +22,7 @@ struct Frame {
     std::span<const std::uint8_t> payload;
 
     // First payload byte, when the packet has a type (every message except request body data).
+    // Not validated: an unknown byte comes back as it is, and the caller's state decides.
     std::optional<MessageType> type() const noexcept;
 };
 
