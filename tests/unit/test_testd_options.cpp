@@ -66,6 +66,13 @@ void header_modes_and_sizes(void**) {
     }
 }
 
+void header_body_request(void**) {
+    assert_int_equal(parse_ok("").body_request, 0);
+    assert_int_equal(parse_ok("body-request=1").body_request, 1);
+    assert_int_equal(parse_ok("body-request=1k").body_request, 1024);
+    assert_int_equal(parse_ok("body-request=65536").body_request, 65536);
+}
+
 void header_status_headers_delays(void**) {
     const RequestOptions o =
         parse_ok("status=404;reason=Gone Away;header=X-A: 1;header=X-B:two words;delay=250;body-delay=5;hang-ms=100");
@@ -126,6 +133,9 @@ void header_rejects_bad_input(void**) {
         {"size=99999999999999999999", "size must be"},
         {"chunk=0", "chunk must be"},
         {"chunk=65537", "chunk must be"},
+        {"body-request=0", "body-request must be"},
+        {"body-request=65537", "body-request must be"},
+        {"body-request=x", "body-request must be"},
         {"status=99", "status must be"},
         {"status=1000", "status must be"},
         {"status=abc", "status must be"},
@@ -166,7 +176,7 @@ void cli_full(void**) {
                            "--secret", "s", "--record", "/tmp/r", "--ready-file", "/tmp/p", "--no-cpong", "--quiet",
                            "--mode", "fixed", "--size=1k", "--chunk", "10", "--flush", "--status", "503",
                            "--header", "X-A:1", "--delay", "5", "--body-delay", "6", "--hang-ms", "7",
-                           "--fault", "no-reuse", "--reason", "Busy"},
+                           "--fault", "no-reuse", "--reason", "Busy", "--body-request", "512"},
                           o, error) == CliOutcome::run);
     assert_int_equal(o.port, 0);
     assert_string_equal(o.host.c_str(), "::1");
@@ -186,6 +196,7 @@ void cli_full(void**) {
     assert_true(o.defaults.delay == milliseconds(5) && o.defaults.body_delay == milliseconds(6) &&
                 o.defaults.hang == milliseconds(7));
     assert_true(o.defaults.fault == Fault::no_reuse);
+    assert_int_equal(o.defaults.body_request, 512);
 }
 
 void cli_defaults_and_packet_sizes(void**) {
@@ -232,7 +243,7 @@ void cli_errors_and_help(void**) {
     assert_true(parse_cli({"-h"}, o, error) == CliOutcome::help);
     const std::string usage = usage_text();
     for (const char* documented : {"--port", "--host", "--packet-size", "--route", "--secret", "--record",
-                                   "--ready-file", "--no-cpong", "--hang-ms", "X-Testd", "close-mid-body",
+                                   "--ready-file", "--no-cpong", "--hang-ms", "--body-request", "X-Testd", "close-mid-body",
                                    "chunk-length-overflow", "second-response", "headers-twice"}) {
         if (usage.find(documented) == std::string::npos) fail_msg("--help does not mention %s", documented);
     }
@@ -244,6 +255,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(header_defaults_untouched),
         cmocka_unit_test(header_modes_and_sizes),
+        cmocka_unit_test(header_body_request),
         cmocka_unit_test(header_status_headers_delays),
         cmocka_unit_test(header_faults),
         cmocka_unit_test(header_rejects_bad_input),

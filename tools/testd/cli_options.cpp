@@ -19,7 +19,7 @@ bool parse_int(std::string_view text, long min, long max, long& out) noexcept {
 // Options that only set a per-request default go through the same parser as X-Testd,
 // so the two spellings can never drift apart.
 std::optional<std::string_view> request_option_key(std::string_view flag) noexcept {
-    static constexpr std::string_view keys[] = {"mode", "size", "chunk", "status", "reason", "header",
+    static constexpr std::string_view keys[] = {"mode", "size", "chunk", "body-request", "status", "reason", "header",
                                                 "delay", "body-delay", "hang-ms", "fault"};
     if (!flag.starts_with("--")) return std::nullopt;
     for (const auto key : keys) {
@@ -133,6 +133,8 @@ Per-request defaults (each also settable per request with a header
   --size N            fixed body size in bytes, suffix k/M/G allowed (implies mode=fixed)
   --chunk N           bytes per SEND_BODY_CHUNK (default: the largest that fits)
   --flush             send an empty SEND_BODY_CHUNK (flush) between chunks (key: flush=1)
+  --body-request N    bytes asked for per GET_BODY_CHUNK (default: packet size - 6, as
+                      Tomcat asks even when less remains; capped to that)
   --status N          status code (default 200); --reason TEXT overrides the phrase
   --header Name:Value extra response header (repeatable)
   --delay MS          wait before SEND_HEADERS
@@ -144,7 +146,8 @@ Per-request defaults (each also settable per request with a header
 
 Request bodies: with Content-Length > 0 the first packet is expected unsolicited, the rest
 is asked for with GET_BODY_CHUNK; without Content-Length, GET_BODY_CHUNK until an empty
-packet (both empty forms accepted). The whole body is read before the response starts.
+packet (both empty forms accepted); Content-Length: 0 means no body. The whole body is read
+before the response starts.
 An invalid X-Testd header gets 400 with the reason in the body.
 Signals: SIGTERM/SIGINT close the listener and every connection, then exit 0.
 )";

@@ -53,7 +53,13 @@ private:
     void log(const std::string& what) const;
     // false: the connection must close; `why` says why.
     bool handle_request(std::span<const std::uint8_t> payload, std::string& why);
-    bool read_body(std::optional<std::uint64_t> announced, BodySummary& body, std::string& why);
+    // Reads the whole body, asking `request_size` bytes per GET_BODY_CHUNK.
+    bool read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body,
+                   std::string& why);
+    // The 400 for a bad X-Testd, the 403 for a wrong secret (both reset `options`), or the
+    // response the options ask for.
+    ResponsePlan choose_plan(const ajp13::DecodedForwardRequest& request, const BodySummary& body,
+                             const std::string& options_error, RequestOptions& options);
     // One request body data packet; `data` views the reader's buffer.
     bool read_body_packet(std::span<const std::uint8_t>& data, std::string& why);
     RequestOptions options_for(const ajp13::DecodedForwardRequest& request, std::string& error) const;
@@ -146,29 +152,36 @@ bool Connection::handle_request(std::span<const std::uint8_t> payload, std::stri
         why = "invalid content-length";
         return false;
     }
-    BodySummary body;
-    if (!read_body(kind == LengthKind::valid ? std::optional(announced) : std::nullopt, body, why)) return false;
-
     std::string error;
     RequestOptions options = options_for(request, error);
+    BodySummary body;
+    const std::size_t max_chunk = ajp13::max_request_body_chunk(packet_size_);
+    const std::size_t ask = options.body_request == 0 ? max_chunk : std::min(options.body_request, max_chunk);
+    if (!read_body(kind == LengthKind::valid ? std::optional(announced) : std::nullopt, ask, body, why)) return false;
+
     if (options.fault == Fault::no_cpong) no_cpong_ = true;
-    ResponsePlan plan;
-    if (!error.empty()) {
-        options = RequestOptions{};
-        plan = error_plan(400, "X-Testd: " + error + "\n");
-    } else if (context_.options.secret &&
-               !(request.secret && constant_time_equals(*context_.options.secret, *request.secret))) {
-        options = RequestOptions{};
-        plan = error_plan(403, "secret missing or wrong\n");
-    } else {
-        plan = plan_response(context_, {request, body.length, body.sha256, number_, requests_}, options);
-    }
+    const ResponsePlan plan = choose_plan(request, body, error, options);
     if (writer_.write(plan, options) == ConnectionFate::close) {
         why = options.fault == Fault::none ? "write failed"
                                            : std::string("fault ") + std::string(fault_name(options.fault));
         return false;
     }
     return true;
+}
+
+ResponsePlan Connection::choose_plan(const ajp13::DecodedForwardRequest& request, const BodySummary& body,
+                                     const std::string& options_error, RequestOptions& options) {
+    if (!options_error.empty()) {
+        options = RequestOptions{};
+        return error_plan(400, "X-Testd: " + options_error + "\n");
+    }
+    // Like Tomcat with `secret`: a missing or wrong attribute 0x0C is refused.
+    const auto& secret = context_.options.secret;
+    if (secret && !(request.secret && constant_time_equals(*secret, *request.secret))) {
+        options = RequestOptions{};
+        return error_plan(403, "secret missing or wrong\n");
+    }
+    return plan_response(context_, {request, body.length, body.sha256, number_, requests_}, options);
 }
 
 bool Connection::read_body_packet(std::span<const std::uint8_t>& data, std::string& why) {
@@ -191,18 +204,15 @@ bool Connection::read_body_packet(std::span<const std::uint8_t>& data, std::stri
     return true;
 }
 
-bool Connection::read_body(std::optional<std::uint64_t> announced, BodySummary& body, std::string& why) {
+bool Connection::read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body,
+                           std::string& why) {
     Sha256 hash;
-    const std::size_t max_chunk = ajp13::max_request_body_chunk(packet_size_);
     // With a length, the first packet comes unasked; we ask for the rest.
     bool ask = !announced.has_value();
     while (!announced || body.length < *announced) {
-        if (ask) {
-            const std::uint64_t left = announced ? *announced - body.length : max_chunk;
-            if (!writer_.send_get_body_chunk(static_cast<std::uint16_t>(std::min<std::uint64_t>(left, max_chunk)))) {
-                why = "write failed";
-                return false;
-            }
+        if (ask && !writer_.send_get_body_chunk(static_cast<std::uint16_t>(request_size))) {
+            why = "write failed";
+            return false;
         }
         ask = true;
         std::span<const std::uint8_t> data;

@@ -105,12 +105,12 @@ bool apply_number(RequestOptions& options, std::string_view key, std::string_vie
         if (options.mode == BodyMode::echo) options.mode = BodyMode::fixed;  // size implies fixed
         return true;
     }
-    if (key == "chunk") {
+    if (key == "chunk" || key == "body-request") {
         if (!parse_unsigned(value, 65536, number) || number == 0) {
-            error = "chunk must be 1..65536, got '" + std::string(value) + "'";
+            error = std::string(key) + " must be 1..65536, got '" + std::string(value) + "'";
             return false;
         }
-        options.chunk = static_cast<std::size_t>(number);
+        (key == "chunk" ? options.chunk : options.body_request) = static_cast<std::size_t>(number);
         return true;
     }
     // status
@@ -165,7 +165,9 @@ std::string_view mode_name(BodyMode mode) noexcept {
 
 bool apply_option(RequestOptions& options, std::string_view key, std::string_view value, std::string& error) {
     if (key == "mode") return apply_mode(options, value, error);
-    if (key == "size" || key == "chunk" || key == "status") return apply_number(options, key, value, error);
+    if (key == "size" || key == "chunk" || key == "body-request" || key == "status") {
+        return apply_number(options, key, value, error);
+    }
     if (key == "delay" || key == "body-delay" || key == "hang-ms") return apply_duration(options, key, value, error);
     if (key == "header") return apply_header(options, value, error);
     if (key == "reason") {

@@ -44,6 +44,9 @@ struct RequestOptions {
     std::uint64_t size = 0;        // fixed mode: body length in bytes
     std::size_t chunk = 0;         // bytes per SEND_BODY_CHUNK; 0 = as many as fit
     bool flush = false;            // an empty SEND_BODY_CHUNK between chunks
+    // Bytes asked for per GET_BODY_CHUNK; 0 = packet size - 6, what Tomcat always asks
+    // (even when less remains), capped to that.
+    std::size_t body_request = 0;
     std::uint16_t status = 200;
     std::string reason;            // empty: the standard phrase of `status`
     std::vector<ExtraHeader> headers;
