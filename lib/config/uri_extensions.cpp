@@ -167,20 +167,19 @@ const ExtensionDef* find_extension(std::string_view name, std::size_t& index) {
 // A member may carry one activation per rule; two would leave the outcome to list order.
 void check_activation_overlap(const RuleExtensions& e, std::string_view file, std::size_t line,
                               Diagnostics& diags) {
-    const std::array<std::pair<std::string_view, const std::optional<std::vector<std::string>>*>, 3>
-        lists{{{"active", &e.active}, {"disabled", &e.disabled}, {"stopped", &e.stopped}}};
+    const auto lists = e.activation_lists();
     for (std::size_t a = 0; a < lists.size(); ++a) {
         for (std::size_t b = a + 1; b < lists.size(); ++b) {
-            if (!*lists[a].second || !*lists[b].second) {
+            if (!*lists[a].members || !*lists[b].members) {
                 continue;
             }
-            for (const std::string& name : **lists[a].second) {
-                for (const std::string& other : **lists[b].second) {
+            for (const std::string& name : **lists[a].members) {
+                for (const std::string& other : **lists[b].members) {
                     if (name == other) {
                         diags.error(std::string(file), line,
                                     "member '" + name + "' is listed in both '" +
-                                        std::string(lists[a].first) + "' and '" +
-                                        std::string(lists[b].first) + "'");
+                                        std::string(lists[a].name) + "' and '" +
+                                        std::string(lists[b].name) + "'");
                     }
                 }
             }

@@ -4,6 +4,7 @@
 // caller can tell "not given" from "given as the default".
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -33,6 +34,15 @@ struct RuleExtensions {
     std::optional<std::string> session_cookie_path;
 
     bool empty() const noexcept;
+
+    // The three activation overrides by extension name, for checks that treat them alike.
+    struct ActivationList {
+        std::string_view name;
+        const std::optional<std::vector<std::string>>* members;
+    };
+    std::array<ActivationList, 3> activation_lists() const noexcept {
+        return {{{"active", &active}, {"disabled", &disabled}, {"stopped", &stopped}}};
+    }
 };
 
 // The worker part of a rule: a worker name, then extensions.

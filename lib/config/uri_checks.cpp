@@ -1,0 +1,72 @@
+#include "config/uri_checks.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ajpgate::config {
+
+namespace {
+
+void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, Diagnostics& diags) {
+    const bool is_lb = workers.is_lb(rule.worker);
+    for (const auto& [name, list] : rule.extensions.activation_lists()) {
+        if (!*list) {
+            continue;
+        }
+        if (!is_lb) {
+            diags.error(rule.origin.file, rule.origin.line,
+                        "rule extension '" + std::string(name) + "' needs a load balancer, but '" +
+                            rule.worker + "' is not one");
+            continue;
+        }
+        for (const std::string& member : **list) {
+            if (!workers.has_member(rule.worker, member)) {
+                diags.error(rule.origin.file, rule.origin.line,
+                            "'" + member + "' in '" + std::string(name) +
+                                "' is not a member of load balancer '" + rule.worker + "'");
+            }
+        }
+    }
+}
+
+void check_lb_only_extensions(const UriRule& rule, const WorkerCatalog& workers,
+                              Diagnostics& diags) {
+    const RuleExtensions& e = rule.extensions;
+    const bool lb_only_given = e.sticky_ignore || e.stateless || e.session_cookie ||
+                               e.session_path || e.set_session_cookie || e.session_cookie_path;
+    if (lb_only_given && !workers.is_lb(rule.worker)) {
+        diags.warning(rule.origin.file, rule.origin.line,
+                      "session extensions (sticky_ignore, stateless, session_*) have no effect "
+                      "on '" +
+                          rule.worker + "', which is not a load balancer");
+    }
+}
+
+}  // namespace
+
+void check_rule_workers(std::span<const UriRule> rules, const WorkerCatalog& workers,
+                        Diagnostics& diags) {
+    for (const UriRule& rule : rules) {
+        if (rule.exclusion) {
+            if (rule.worker != kAnyWorker && !workers.exists(rule.worker)) {
+                diags.warning(rule.origin.file, rule.origin.line,
+                              "exclusion names unknown worker '" + rule.worker +
+                                  "': it never cancels a mapping");
+            }
+            continue;
+        }
+        if (!workers.exists(rule.worker)) {
+            diags.error(
+                rule.origin.file, rule.origin.line,
+                "rule " + rule.describe() + " maps to unknown worker '" + rule.worker + "'");
+            continue;
+        }
+        check_activation_lists(rule, workers, diags);
+        check_lb_only_extensions(rule, workers, diags);
+    }
+}
+
+}  // namespace ajpgate::config

@@ -1,0 +1,96 @@
+// Rules against the worker model (lib/config/uri_checks): unknown workers, activation lists
+// on load balancers and their members, lb-only extensions elsewhere.
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/uri_checks.hpp"
+#include "config/uri_sources.hpp"
+
+// cmocka.h last: its macros (fail, ...) must not meet the standard headers.
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+extern "C" {
+#include <cmocka.h>
+}
+
+using namespace ajpgate::config;
+
+namespace {
+
+// ajp1, ajp2 and lb (members ajp1, ajp2).
+WorkerCatalog sample_catalog() {
+    static const std::set<std::string_view> kWorkers{"ajp1", "ajp2", "lb"};
+    return WorkerCatalog{
+        [](std::string_view w) { return kWorkers.count(w) > 0; },
+        [](std::string_view w) { return w == "lb"; },
+        [](std::string_view lb, std::string_view m) {
+            return lb == "lb" && (m == "ajp1" || m == "ajp2");
+        },
+    };
+}
+
+struct Expected {
+    std::size_t line;
+    Severity severity;
+    std::string_view text;
+};
+
+void test_rule_worker_checks(void** /*state*/) {
+    const std::string text =
+        "/a=ajp1\n"                                        // 1 fine
+        "/b=nope\n"                                        // 2 unknown worker
+        "!/c=nope\n"                                       // 3 exclusion, unknown worker
+        "!/d=*\n"                                          // 4 fine
+        "/e=lb;active=ajp1;stopped=ajp2\n"                 // 5 fine
+        "/f=lb;disabled=ajp1,ajpX\n"                       // 6 not a member
+        "/g=ajp1;active=ajp2\n"                            // 7 needs an lb
+        "/h=ajp1;stateless=1\n"                            // 8 lb-only extension
+        "/i=lb;sticky_ignore=1;reply_timeout=5\n"          // 9 fine
+        "/j=ajp1;reply_timeout=5;use_server_errors=500\n"  // 10 fine
+        "-/k=ghost\n";                                     // 11 disabled, still checked
+    Diagnostics parse_diags;
+    const auto rules = parse_uriworkermap(text, "map", parse_diags);
+    assert_true(parse_diags.all().empty());
+    Diagnostics diags;
+    check_rule_workers(rules, sample_catalog(), diags);
+    const std::vector<Expected> expected{
+        {2, Severity::error, "maps to unknown worker 'nope'"},
+        {3, Severity::warning, "exclusion names unknown worker 'nope'"},
+        {6, Severity::error, "'ajpX' in 'disabled' is not a member of load balancer 'lb'"},
+        {7, Severity::error, "rule extension 'active' needs a load balancer, but 'ajp1'"},
+        {8, Severity::warning, "have no effect on 'ajp1'"},
+        {11, Severity::error, "maps to unknown worker 'ghost'"},
+    };
+    assert_int_equal(diags.all().size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const Diagnostic& d = diags.all()[i];
+        assert_int_equal(d.line, expected[i].line);
+        assert_int_equal(static_cast<int>(d.severity), static_cast<int>(expected[i].severity));
+        assert_true(d.file == "map");
+        assert_true(d.message.find(expected[i].text) != std::string::npos);
+    }
+}
+
+void test_clean_rules_report_nothing(void** /*state*/) {
+    Diagnostics diags;
+    UriRuleSet set;
+    assert_true(set.add_jk_mount("/app/*", "lb;active=ajp1,ajp2", "httpd.conf", 1, diags));
+    assert_true(set.add_jk_unmount("/app/*.gif", "lb", "httpd.conf", 2, diags));
+    assert_true(set.add_worker_mounts("ajp2", "/two/*", "workers.properties", 3, diags));
+    check_rule_workers(set.rules(), sample_catalog(), diags);
+    assert_true(diags.all().empty());
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rule_worker_checks),
+        cmocka_unit_test(test_clean_rules_report_nothing),
+    };
+    return cmocka_run_group_tests_name("config_uri_checks", tests, nullptr, nullptr);
+}
