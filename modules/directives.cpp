@@ -10,6 +10,7 @@
 #include <apr_strings.h>
 
 #include "log/log.hpp"
+#include "log/request_log_format.hpp"
 #include "log/stamp_format.hpp"
 #include "modules/httpd.hpp"
 
@@ -142,6 +143,8 @@ const char* set_stamp_format(cmd_parms* cmd, void*, const char* text) {
 }
 
 const char* set_request_log_format(cmd_parms* cmd, void*, const char* text) {
+    std::string error;
+    if (!log::RequestLogFormat::parse(text, error)) return apr_pstrdup(cmd->pool, error.c_str());
     config_of(cmd).request_log_format = text;
     return nullptr;
 }

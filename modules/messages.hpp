@@ -25,5 +25,6 @@ inline constexpr log::Code client_read{"AJPG0116"};        // info: client body 
 inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went away mid-response
 inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
 inline constexpr log::Code unsupported_worker{"AJPG0121"};  // error: worker type not served yet
+inline constexpr log::Code request_log{"AJPG0130"};         // JkRequestLogFormat line
 
 }  // namespace ajpgate::httpd::msg

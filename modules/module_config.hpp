@@ -13,6 +13,7 @@
 #include "config/uri_map.hpp"
 #include "config/worker_model.hpp"
 #include "log/log.hpp"
+#include "log/request_log_format.hpp"
 
 namespace ajpgate::httpd {
 
@@ -143,7 +144,8 @@ struct ServerConfig {
 
     // ---- built at post_config ----
     JkOptions effective_options = JkOptions::defaults();
-    std::shared_ptr<const config::UriMap> uri_map;
+    std::shared_ptr<class UriMapHolder> uri_maps;
+    std::optional<log::RequestLogFormat> request_log;
     std::shared_ptr<LogTarget> log;
 };
 

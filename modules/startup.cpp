@@ -7,7 +7,9 @@
 #include "config/uri_sources.hpp"
 #include "config/workers_parser.hpp"
 #include "modules/jk_log_file.hpp"
+#include "modules/maintenance.hpp"
 #include "modules/messages.hpp"
+#include "modules/uri_map_holder.hpp"
 #include "modules/worker_runtime.hpp"
 
 namespace ajpgate::httpd {
@@ -57,7 +59,8 @@ void add_property_mounts(config::UriRuleSet& set, const Workers& workers, const 
     }
 }
 
-// Every mount must name a worker that exists and is in worker.list (what mod_jk can map).
+}  // namespace
+
 void check_mounted_workers(const config::UriMap& map, const config::WorkersConfig& workers, config::Diagnostics& diags) {
     auto check = [&](const config::UriRule& rule) {
         if (rule.exclusion && rule.worker == "*") return;
@@ -74,8 +77,6 @@ void check_mounted_workers(const config::UriMap& map, const config::WorkersConfi
     for (const auto& rule : map.static_rules()) check(rule);
     for (const auto& rule : map.file_rules()) check(rule);
 }
-
-}  // namespace
 
 std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, bool is_main,
                                                     const config::WorkersConfig& workers,
@@ -108,8 +109,10 @@ int check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* main_server)
         for (server_rec* s = main_server; s; s = s->next) {
             ServerConfig& cfg = server_config(s);
             cfg.effective_options = cfg.options.over(JkOptions::defaults());
-            cfg.uri_map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers,
-                                        main_cfg.global.workers_file.value_or("workers.properties"), diags);
+            auto map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers,
+                                     main_cfg.global.workers_file.value_or("workers.properties"), diags);
+            cfg.uri_maps = std::make_shared<UriMapHolder>(std::move(map), main_cfg.global.workers, cfg.mount_file,
+                                                          cfg.mount_file_reload.value_or(std::chrono::seconds(60)));
         }
     }
     report(main_server, diags);
@@ -125,6 +128,7 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
             continue;
         }
         std::string error;
+        if (cfg.request_log_format) cfg.request_log = log::RequestLogFormat::parse(*cfg.request_log_format, error);
         cfg.log = LogTarget::open(pconf, s, cfg, error);
         if (!cfg.log) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "%s %s", std::string(msg::config_error.id).c_str(),
@@ -144,12 +148,13 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
     return OK;
 }
 
-void child_init(apr_pool_t*, server_rec* main_server) {
+void child_init(apr_pool_t* pchild, server_rec* main_server) {
     GlobalConfig& global = server_config(main_server).global;
     if (!global.workers) return;
     int threads = 1;
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;
     global.runtime = std::make_shared<ChildRuntime>(global.workers, threads);
+    if (global.watchdog_interval.count() > 0) start_watchdog(pchild, *global.runtime, global.watchdog_interval);
 }
 
 }  // namespace ajpgate::httpd

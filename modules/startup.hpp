@@ -16,4 +16,8 @@ std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, boo
                                                     const config::WorkersConfig& workers,
                                                     const std::string& workers_file, config::Diagnostics& diags);
 
+// Every mount must name a worker that exists and is in worker.list (what mod_jk can map).
+void check_mounted_workers(const config::UriMap& map, const config::WorkersConfig& workers,
+                           config::Diagnostics& diags);
+
 }  // namespace ajpgate::httpd

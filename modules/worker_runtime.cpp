@@ -52,6 +52,15 @@ ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers,
     }
 }
 
+bool ChildRuntime::claim_maintenance(transport::Clock::time_point now, std::chrono::seconds interval) {
+    auto due = next_maintenance_.load(std::memory_order_relaxed);
+    const auto now_ticks = now.time_since_epoch().count();
+    if (now_ticks < due) return false;
+    const auto next = (now + interval).time_since_epoch().count();
+    // Only the thread that moves the deadline forward does the work.
+    return next_maintenance_.compare_exchange_strong(due, next, std::memory_order_relaxed);
+}
+
 void ChildRuntime::close_idle_connections() {
     const auto now = transport::Clock::now();
     for (auto& rt : ajp13_) rt.pool->close_idle(now);

@@ -2,6 +2,7 @@
 // connection pool shared by the child's threads, and the options of its service calls.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,10 +30,13 @@ public:
     Ajp13Runtime& ajp13(std::size_t index) { return ajp13_[index]; }
     // Closes idle connections past their connection_pool_timeout (maintenance).
     void close_idle_connections();
+    // True for exactly one caller per `interval`: that caller runs the maintenance.
+    bool claim_maintenance(transport::Clock::time_point now, std::chrono::seconds interval);
 
 private:
     std::shared_ptr<const config::WorkersConfig> workers_;
     std::vector<Ajp13Runtime> ajp13_;
+    std::atomic<transport::Clock::rep> next_maintenance_{0};
 };
 
 // The options a worker's settings give its connections and service calls.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "log/request_log_format.hpp"
 #include "log/stamp_format.hpp"
 
 extern "C" {
@@ -87,6 +88,36 @@ void test_stamp_format_errors(void**) {
     assert_true(StampFormat::parse(default_stamp_format, error).has_value());
 }
 
+void test_request_log_format(void**) {
+    RequestLogFields f;
+    f.bytes_sent = 1234;
+    f.protocol = "HTTP/1.1";
+    f.method = "GET";
+    f.query = "a=1";
+    f.request_line = "GET /app/x?a=1 HTTP/1.1";
+    f.path = "/app/x";
+    f.canonical_server = "www.example.com";
+    f.server_name = "example";
+    f.worker = "lb";
+    f.member = "was2";
+    f.port = 8080;
+    f.status = 200;
+    f.took = std::chrono::microseconds(1500042);
+    std::string error;
+    auto format = RequestLogFormat::parse("%w/%R %V %m %U%q %H %s %b %B %T %p %v [%r] 100%%", error);
+    assert_true(format.has_value());
+    assert_string_equal(format->render(f).c_str(),
+                        "lb/was2 example GET /app/x?a=1 HTTP/1.1 200 1234 1234 1.500042 8080 www.example.com "
+                        "[GET /app/x?a=1 HTTP/1.1] 100%");
+    f.bytes_sent = 0;
+    f.query = "";
+    f.member = "";
+    assert_string_equal(RequestLogFormat::parse("%b %B %q|%R", error)->render(f).c_str(), "- 0 |lb");
+    for (const char* bad : {"%z", "trailing %", "%"}) {
+        if (RequestLogFormat::parse(bad, error)) fail_msg("'%s' accepted", bad);
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -97,6 +128,7 @@ int main() {
         cmocka_unit_test(test_threshold),
         cmocka_unit_test(test_stamp_formats),
         cmocka_unit_test(test_stamp_format_errors),
+        cmocka_unit_test(test_request_log_format),
     };
     return cmocka_run_group_tests_name("log", tests, nullptr, nullptr);
 }
