@@ -69,9 +69,9 @@ void read_line(std::string_view raw, const Origin& origin, const PropertySources
     store.add(std::string(name), RawPiece{std::move(expanded), origin}, diagnostics);
 }
 
-void read_text(std::string_view text, const std::string& name, const PropertySources& sources,
-               PropertyStore& store, Diagnostics& diagnostics) {
-    std::size_t line_number = 0;
+void read_text(std::string_view text, const std::string& name, std::size_t first_line,
+               const PropertySources& sources, PropertyStore& store, Diagnostics& diagnostics) {
+    std::size_t line_number = first_line - 1;
     std::size_t pos = 0;
     while (pos < text.size()) {
         auto end = text.find('\n', pos);
@@ -126,22 +126,24 @@ bool is_list_key(std::string_view key) noexcept {
 }
 
 PropertySource PropertySource::from_file(std::string path) {
-    return PropertySource{Kind::file, std::move(path), {}};
+    return PropertySource{Kind::file, std::move(path), {}, 1};
 }
 
-PropertySource PropertySource::from_text(std::string label, std::string text) {
-    return PropertySource{Kind::text, std::move(label), std::move(text)};
+PropertySource PropertySource::from_text(std::string label, std::string text,
+                                         std::size_t first_line) {
+    return PropertySource{Kind::text, std::move(label), std::move(text),
+                          first_line == 0 ? 1 : first_line};
 }
 
 PropertyStore read_properties(const PropertySources& sources, Diagnostics& diagnostics) {
     PropertyStore store;
     for (const auto& source : sources.sources) {
         if (source.kind == PropertySource::Kind::text) {
-            read_text(source.text, source.name, sources, store, diagnostics);
+            read_text(source.text, source.name, source.first_line, sources, store, diagnostics);
             continue;
         }
         if (auto content = read_text_file(source.name, "workers file", diagnostics)) {
-            read_text(*content, source.name, sources, store, diagnostics);
+            read_text(*content, source.name, 1, sources, store, diagnostics);
         }
     }
     return store;

@@ -58,9 +58,13 @@ struct PropertySource {
     Kind kind = Kind::text;
     std::string name;  // path for files; a label (e.g. "JkWorkerProperty") for text
     std::string text;  // for Kind::text
+    std::size_t first_line = 1;  // line number of the text's first line
 
     static PropertySource from_file(std::string path);
-    static PropertySource from_text(std::string label, std::string text);
+    // For JkWorkerProperty, pass the httpd config file and the directive's line,
+    // so diagnostics point at the directive.
+    static PropertySource from_text(std::string label, std::string text,
+                                    std::size_t first_line = 1);
 };
 
 struct PropertySources {

@@ -58,7 +58,9 @@ void apply_ping(const WorkerSettings& s, Ajp13Worker& w) {
 }
 
 void apply_pool(const WorkerSettings& s, Ajp13Worker& w, Diagnostics& diagnostics) {
-    if (s.is_set(Id::connection_pool_size)) w.connection_pool_size = get_int(s, Id::connection_pool_size);
+    if (s.is_set(Id::connection_pool_size)) {
+        w.connection_pool_size = get_int(s, Id::connection_pool_size);
+    }
     if (s.is_set(Id::connection_pool_minsize)) {
         w.connection_pool_minsize = get_int(s, Id::connection_pool_minsize);
     }

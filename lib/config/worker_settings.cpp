@@ -103,7 +103,9 @@ WorkerSettings WorkerSettings::parse_global(const WorkerDefinitions& definitions
                                             Diagnostics& diagnostics) {
     WorkerSettings out;
     out.global_ = true;
-    if (definitions.list) out.parse_one(property_spec(PropertyId::list), *definitions.list, diagnostics);
+    if (definitions.list) {
+        out.parse_one(property_spec(PropertyId::list), *definitions.list, diagnostics);
+    }
     if (definitions.maintain) {
         out.parse_one(property_spec(PropertyId::maintain), *definitions.maintain, diagnostics);
     }

@@ -180,7 +180,8 @@ std::optional<WorkersConfig> parse_workers(const PropertySources& sources,
     }
     builder.warn_unused();
     if (diagnostics.error_count() != errors_before) return std::nullopt;
-    return builder.finish(std::move(mapped), global.get<std::chrono::seconds>(PropertyId::maintain));
+    const auto maintain = global.get<std::chrono::seconds>(PropertyId::maintain);
+    return builder.finish(std::move(mapped), maintain);
 }
 
 }  // namespace ajpgate::config

@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const auto split = input.rfind('\n');
     PropertySources sources;
-    sources.sources.push_back(PropertySource::from_text(
-        "workers.properties", std::string(input.substr(0, split == std::string_view::npos ? size : split))));
+    const auto file = input.substr(0, split == std::string_view::npos ? size : split);
+    sources.sources.push_back(PropertySource::from_text("workers.properties", std::string(file)));
     if (split != std::string_view::npos) {
         sources.sources.push_back(
             PropertySource::from_text("JkWorkerProperty", std::string(input.substr(split + 1))));

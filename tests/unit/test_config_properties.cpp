@@ -215,7 +215,8 @@ void test_substitution_order(void**) {
     assert_string_equal(value_of(r, "e").c_str(), "xfrom-fileyEz");
     assert_string_equal(value_of(r, "f").c_str(), "$(worker.w.port)");
     assert_string_equal(value_of(r, "g").c_str(), "8010");
-    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "'worker.w.port' is not defined", 8), 1);
+    assert_int_equal(
+        count_diag(r.diagnostics, Severity::warning, "'worker.w.port' is not defined", 8), 1);
     assert_int_equal(r.diagnostics.all().size(), 1);
 }
 
@@ -288,7 +289,8 @@ void test_file_and_directive_sources(void**) {
     const auto path = write_temp("base=/opt\nworker.w.port=8009\n");
     PropertySources sources;
     sources.sources.push_back(PropertySource::from_file(path));
-    sources.sources.push_back(PropertySource::from_text("JkWorkerProperty", "worker.w.host=$(base)"));
+    sources.sources.push_back(
+        PropertySource::from_text("JkWorkerProperty", "worker.w.host=$(base)"));
     sources.sources.push_back(PropertySource::from_text("JkWorkerProperty", "worker.w.port=9"));
     Diagnostics diagnostics;
     const auto store = read_properties(sources, diagnostics);

@@ -50,7 +50,9 @@ void test_every_entry_is_complete(void**) {
                              spec.type == ValueType::milliseconds;
         if (numeric) assert_true(spec.min <= spec.max);
         if (spec.type == ValueType::seconds) assert_string_equal(spec.unit.data(), "s");
-        if (spec.type == ValueType::milliseconds) assert_string_equal(std::string(spec.unit).c_str(), "ms");
+        if (spec.type == ValueType::milliseconds) {
+            assert_string_equal(std::string(spec.unit).c_str(), "ms");
+        }
     }
     assert_null(find_property("nonsense"));
     assert_null(find_property(""));
@@ -100,9 +102,11 @@ void test_defaults_are_mod_jk(void**) {
 
 void test_units_and_scopes(void**) {
     const std::pair<const char*, ValueType> units[] = {
-        {"socket_timeout", ValueType::seconds},      {"socket_connect_timeout", ValueType::milliseconds},
+        {"socket_timeout", ValueType::seconds},
+        {"socket_connect_timeout", ValueType::milliseconds},
         {"ping_timeout", ValueType::milliseconds},   {"connect_timeout", ValueType::milliseconds},
-        {"prepost_timeout", ValueType::milliseconds}, {"connection_ping_interval", ValueType::seconds},
+        {"prepost_timeout", ValueType::milliseconds},
+        {"connection_ping_interval", ValueType::seconds},
         {"connection_pool_timeout", ValueType::seconds},
         {"connection_acquire_timeout", ValueType::milliseconds},
         {"retry_interval", ValueType::milliseconds}, {"reply_timeout", ValueType::milliseconds},
@@ -239,7 +243,8 @@ void test_rendered_documentation(void**) {
     assert_non_null(std::strstr(sample.c_str(), "\n#worker.maintain=60\n"));
     assert_non_null(std::strstr(sample.c_str(), "\n#worker.loadbalancer.method=R\n"));
     assert_non_null(std::strstr(sample.c_str(), "default: socket_timeout*1000"));
-    assert_non_null(std::strstr(markdown.c_str(), "| `ping_timeout` | milliseconds | `10000` | ms |"));
+    assert_non_null(
+        std::strstr(markdown.c_str(), "| `ping_timeout` | milliseconds | `10000` | ms |"));
     // the sample is itself valid workers.properties syntax once uncommented lines are read
     Diagnostics diagnostics;
     PropertySources sources;

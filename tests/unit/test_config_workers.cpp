@@ -269,7 +269,8 @@ void test_routes_and_redirects(void**) {
     const auto& config = expect_config(p);
     expect_warning(p.diagnostics, "lists member 'a' twice", 4);
     assert_int_equal(config.find_lb("l1")->members.size(), 2);
-    assert_int_equal(config.find_lb("l2")->members[0].worker, config.find_lb("l1")->members[1].worker);
+    assert_int_equal(config.find_lb("l2")->members[0].worker,
+                     config.find_lb("l1")->members[1].worker);
 }
 
 void test_worker_list_checks(void**) {
@@ -290,7 +291,8 @@ void test_bad_values_name_file_and_line(void**) {
     const auto p = parse_text("worker.list=w\nworker.w.port=80a\n");
     expect_error(p, "worker 'w' port: '80a' is not an integer", 2);
     assert_string_equal(p.diagnostics.all()[0].file.c_str(), "workers.properties");
-    expect_error(parse_text("worker.list=w\nworker.w.socket_keepalive=maybe\n"), "not a boolean", 2);
+    expect_error(parse_text("worker.list=w\nworker.w.socket_keepalive=maybe\n"), "not a boolean",
+                 2);
     expect_error(parse_text("worker.list=w\nworker.w.lbfactor=0\n"), "out of range 1..", 2);
     expect_error(parse_text("worker.list=w\nworker.w.port=70000\n"), "out of range 0..65535", 2);
     expect_error(parse_text("worker.list=w\nworker.w.type=ajp14\n"), "not supported", 2);

@@ -60,7 +60,8 @@ void test_reference_errors(void**) {
 }
 
 void test_reference_template_values_report_their_line(void**) {
-    const auto p = parse_text("worker.list=w\nworker.tmpl.port=x\nworker.w.reference=worker.tmpl\n");
+    const auto p =
+        parse_text("worker.list=w\nworker.tmpl.port=x\nworker.w.reference=worker.tmpl\n");
     expect_error(p, "worker 'w' port (inherited from worker.tmpl): 'x' is not an integer", 2);
 }
 
@@ -113,7 +114,8 @@ void test_unknown_properties_with_hints(void**) {
                  "unknown property 'lbfacter' in 'worker.w.lbfacter': did you mean 'lbfactor'?", 2);
     expect_error(parse_text("worker.lsit=w\nworker.w.port=1\n"),
                  "unknown global property 'worker.lsit': did you mean 'list'?", 1);
-    expect_error(parse_text("worker.list=w\nworker.w.qqqqqqqq=2\n"), "unknown property 'qqqqqqqq'", 2);
+    expect_error(parse_text("worker.list=w\nworker.w.qqqqqqqq=2\n"), "unknown property 'qqqqqqqq'",
+                 2);
     const auto p = parse_text("worker.list=w\nworker.w.qqqqqqqq=2\n");
     assert_int_equal(count_diag(p.diagnostics, Severity::error, "did you mean"), 0);
     expect_error(parse_text("worker.list=w\nworker.w.list=a\n"),
@@ -182,9 +184,11 @@ void test_directive_lines_merge_after_file(void**) {
     sources.sources.push_back(PropertySource::from_text(
         "/etc/apache2/workers.properties",
         "tomcat=tc.example\nworker.list=a\nworker.a.host=$(tomcat)\nworker.a.port=8009\n"));
-    sources.sources.push_back(PropertySource::from_text("JkWorkerProperty", "worker.a.port=8010"));
+    sources.sources.push_back(
+        PropertySource::from_text("/etc/apache2/httpd.conf", "worker.a.port=8010", 42));
     sources.sources.push_back(PropertySource::from_text("JkWorkerProperty", "worker.list=b"));
-    sources.sources.push_back(PropertySource::from_text("JkWorkerProperty", "worker.b.host=$(HOME)"));
+    sources.sources.push_back(
+        PropertySource::from_text("JkWorkerProperty", "worker.b.host=$(HOME)"));
     sources.process_env = [](std::string_view name) -> std::optional<std::string> {
         if (name == "HOME") return std::string("homehost");
         return std::nullopt;
@@ -195,8 +199,9 @@ void test_directive_lines_merge_after_file(void**) {
     assert_int_equal(config.find_ajp13("a")->port, 8010);
     assert_string_equal(config.find_ajp13("b")->host.c_str(), "homehost");
     assert_int_equal(config.mapped_workers().size(), 2);
-    expect_warning(p.diagnostics, "overrides /etc/apache2/workers.properties:4", 1);
+    expect_warning(p.diagnostics, "overrides /etc/apache2/workers.properties:4", 42);
     assert_int_equal(p.diagnostics.all().size(), 1);
+    assert_string_equal(p.diagnostics.all()[0].file.c_str(), "/etc/apache2/httpd.conf");
 }
 
 void test_diagnostics_accumulate_with_earlier_errors(void**) {
