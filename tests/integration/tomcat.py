@@ -3,6 +3,8 @@
 Each node gets its own CATALINA_BASE in a scratch directory: server.xml written here with an
 HTTP connector (for readiness checks) and an AJP connector on 127.0.0.1, the node's jvmRoute,
 and the test webapp from tests/integration/webapp deployed as /app."""
+import atexit
+import http.client
 import os
 import shutil
 import urllib.request
@@ -93,3 +95,69 @@ class TomcatNode:
 
     def log_text(self):
         return self.process.log_text() if self.process else ""
+
+
+_shared = {}
+
+
+def shared_node(route="was1"):
+    """One started plain node (no secret) per route for the whole test run: Tomcat takes seconds
+    to start, and suites that only read from it need not pay that each time."""
+    if route not in _shared:
+        node = TomcatNode(route).start()
+        atexit.register(node.stop)
+        _shared[route] = node
+    return _shared[route]
+
+
+def ajp13_worker(node, name="was1", **props):
+    """workers.properties text for one ajp13 worker pointing at node (props: extra settings)."""
+    lines = ["worker.list=" + name, f"worker.{name}.type=ajp13", f"worker.{name}.host=127.0.0.1",
+             f"worker.{name}.port={node.ajp_port}"]
+    lines += [f"worker.{name}.{key}={value}" for key, value in props.items()]
+    return "\n".join(lines) + "\n"
+
+
+def parse_echo(body):
+    """echo.jsp's "key: value" lines as {key: [values in order]} (headers may repeat)."""
+    seen = {}
+    for line in body.decode("utf-8").splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            seen.setdefault(key, []).append(value)
+    return seen
+
+
+class Answer:
+    """One HTTP exchange as the client saw it: status, reason, headers (all values), body."""
+
+    def __init__(self, response, body):
+        self.status = response.status
+        self.reason = response.reason
+        self.headers = response.headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def all(self, name):
+        return self.headers.get_all(name) or []
+
+    def echo(self):
+        return parse_echo(self.body)
+
+
+def exchange(conn, method, path, body=None, headers=None, chunked=False):
+    """Sends one request on an open http.client connection (no redirect following) and reads
+    the whole answer, leaving the connection usable for the next request."""
+    conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
+    response = conn.getresponse()
+    return Answer(response, response.read())
+
+
+def request(port, method, path, body=None, headers=None, chunked=False, timeout=30):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        return exchange(conn, method, path, body, headers, chunked)
+    finally:
+        conn.close()

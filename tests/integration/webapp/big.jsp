@@ -1,9 +1,12 @@
 <%@ page session="false" import="java.io.*,java.security.MessageDigest" %><%
 // big.jsp?size=N[&flush=K]: N bytes of a fixed pattern, flushed every K bytes when asked;
 // the SHA-256 of the body is sent first as a header so the client can check what arrived.
+// pause=MS sleeps after each flush, so a client can tell progressive delivery from buffering.
 long size = Long.parseLong(request.getParameter("size"));
 String flushParam = request.getParameter("flush");
 long flushEvery = flushParam == null ? 0 : Long.parseLong(flushParam);
+String pauseParam = request.getParameter("pause");
+long pauseMs = pauseParam == null ? 0 : Long.parseLong(pauseParam);
 byte[] block = new byte[8192];
 for (int i = 0; i < block.length; i++) block[i] = (byte) ('a' + (i % 26));
 MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -20,7 +23,11 @@ for (long left = size; left > 0;) {
     os.write(block, 0, n);
     left -= n;
     sinceFlush += n;
-    if (flushEvery > 0 && sinceFlush >= flushEvery) { os.flush(); sinceFlush = 0; }
+    if (flushEvery > 0 && sinceFlush >= flushEvery) {
+        os.flush();
+        sinceFlush = 0;
+        if (pauseMs > 0) Thread.sleep(pauseMs);
+    }
 }
 os.flush();
 %>

@@ -1,6 +1,7 @@
-<%@ page contentType="text/plain; charset=UTF-8" session="false" import="java.util.*,java.io.*,java.security.MessageDigest" %><%
+<%@ page contentType="text/plain; charset=UTF-8" session="false" isErrorPage="true" import="java.util.*,java.io.*,java.security.MessageDigest" %><%
 // One "key: value" line per thing the servlet container saw, so tests can assert on what
-// arrived through AJP without a JSON library on either side.
+// arrived through AJP without a JSON library on either side. isErrorPage="true" because Jasper
+// lets only error pages answer every method (PUT, DELETE, PATCH ...), not just GET/POST/HEAD.
 out.println("method: " + request.getMethod());
 out.println("uri: " + request.getRequestURI());
 out.println("query: " + request.getQueryString());

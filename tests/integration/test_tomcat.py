@@ -1,0 +1,200 @@
+"""httpd + ajpgate -> AJP13 -> a real Tomcat 10: what Tomcat sees of the client's request.
+
+Every assertion reads echo.jsp's report, i.e. the servlet API's view of the forwarded request
+(method, URI, query, headers, body checksum, addresses), and compares it with what this client
+sent. Responses (status, cookies, sessions, big bodies) are in test_tomcat_response.py."""
+import hashlib
+import http.client
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from httpd import Httpd, module_path  # noqa: E402
+from tomcat import (ajp13_worker, exchange, parse_echo, request, shared_node,  # noqa: E402
+                    tomcat_available)
+
+JK_CONF = "JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel debug\nJkMount /app/* was1\n"
+
+
+def start_front(testcase_class):
+    """Starts the shared Tomcat and an httpd in front of it for a test class."""
+    if not os.path.exists(module_path()):
+        raise unittest.SkipTest("mod_jk.so not built at " + module_path())
+    if not tomcat_available():
+        raise unittest.SkipTest("Debian tomcat10 is not installed")
+    testcase_class.node = shared_node("was1")
+    testcase_class.httpd = Httpd(JK_CONF, workers=ajp13_worker(testcase_class.node)).start()
+
+
+class TomcatRequestTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        start_front(cls)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.httpd.stop()
+
+    def send(self, method, path, body=None, headers=None, chunked=False):
+        answer = request(self.httpd.port, method, path, body, headers, chunked)
+        self.assertEqual(answer.status, 200, answer.body[:2000])
+        return answer.echo()
+
+    def one(self, echo, key):
+        self.assertIn(key, echo, f"Tomcat did not report {key}: {echo}")
+        self.assertEqual(len(echo[key]), 1, echo[key])
+        return echo[key][0]
+
+    # --- headers --------------------------------------------------------------------------
+
+    def test_custom_headers_arrive_unchanged(self):
+        echo = self.send("GET", "/app/echo.jsp", headers={
+            "X-Custom": "value with spaces; and=symbols", "X-Empty-Ish": "-", "Accept-Language": "ko-KR, en;q=0.5"})
+        self.assertEqual(self.one(echo, "header.x-custom"), "value with spaces; and=symbols")
+        self.assertEqual(self.one(echo, "header.x-empty-ish"), "-")
+        # Accept-Language travels as an AJP header code; Tomcat must still see the text.
+        self.assertEqual(self.one(echo, "header.accept-language"), "ko-KR, en;q=0.5")
+
+    def test_repeated_header_values_all_arrive(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=20)
+        try:
+            conn.putrequest("GET", "/app/echo.jsp")
+            conn.putheader("X-Multi", "first")
+            conn.putheader("X-Multi", "second")
+            conn.endheaders()
+            response = conn.getresponse()
+            echo = parse_echo(response.read())
+        finally:
+            conn.close()
+        # httpd folds repeated fields into one "a, b" value (RFC 9110 §5.3); nothing may be lost.
+        self.assertEqual(", ".join(echo["header.x-multi"]), "first, second")
+
+    def test_host_header_sets_server_name_and_port(self):
+        echo = self.send("GET", "/app/echo.jsp", headers={"Host": "www.example.test:8080"})
+        self.assertEqual(self.one(echo, "header.host"), "www.example.test:8080")
+        self.assertEqual(self.one(echo, "server_name"), "www.example.test")
+        self.assertEqual(self.one(echo, "server_port"), "8080")
+
+    def test_user_agent_arrives(self):
+        echo = self.send("GET", "/app/echo.jsp", headers={"User-Agent": "Mozilla/5.0 (ajpgate-test) Gecko/1"})
+        self.assertEqual(self.one(echo, "header.user-agent"), "Mozilla/5.0 (ajpgate-test) Gecko/1")
+
+    def test_cookie_header_is_parsed_by_tomcat(self):
+        answer = request(self.httpd.port, "GET", "/app/cookies.jsp", headers={"Cookie": "first=1; second=zwei"})
+        self.assertEqual(answer.status, 200)
+        got = dict(line.split(": ", 1) for line in answer.body.decode().splitlines() if ": " in line)
+        self.assertEqual(got, {"cookie.first": "1", "cookie.second": "zwei"})
+
+    # --- URI and query string ---------------------------------------------------------------
+
+    def test_query_string_is_forwarded_raw_and_decoded_by_tomcat(self):
+        query = "a=1&a=2&sp=%20x&amp=%26&plus=a+b&utf=%C3%BCber&empty="
+        echo = self.send("GET", "/app/echo.jsp?" + query)
+        self.assertEqual(self.one(echo, "query"), query)  # byte for byte, still encoded
+        self.assertEqual(self.one(echo, "param.a"), "1,2")
+        self.assertEqual(self.one(echo, "param.sp"), " x")
+        self.assertEqual(self.one(echo, "param.amp"), "&")
+        self.assertEqual(self.one(echo, "param.plus"), "a b")
+        self.assertEqual(self.one(echo, "param.utf"), "\u00fcber")
+        self.assertEqual(self.one(echo, "param.empty"), "")
+
+    def test_no_query_string_means_null(self):
+        echo = self.send("GET", "/app/echo.jsp")
+        self.assertEqual(self.one(echo, "query"), "null")
+        self.assertEqual(self.one(echo, "uri"), "/app/echo.jsp")
+
+    def test_encoded_path_is_normalised_before_forwarding(self):
+        # %6F is "o": httpd decodes it, and the proxy-style re-encoding sends the plain path.
+        echo = self.send("GET", "/app/ech%6F.jsp?x=1")
+        self.assertEqual(self.one(echo, "uri"), "/app/echo.jsp")
+        self.assertEqual(self.one(echo, "query"), "x=1")
+
+    # --- methods ----------------------------------------------------------------------------
+
+    def test_every_method_reaches_tomcat(self):
+        for method in ("GET", "DELETE", "OPTIONS", "PUT", "PATCH", "POST"):
+            with self.subTest(method=method):
+                body = b"payload" if method in ("PUT", "PATCH", "POST") else None
+                echo = self.send(method, "/app/echo.jsp", body=body,
+                                 headers={"Content-Type": "application/octet-stream"} if body else None)
+                self.assertEqual(self.one(echo, "method"), method)
+                self.assertEqual(self.one(echo, "body_length"), str(len(body or b"")))
+
+    def test_head_has_headers_but_no_body(self):
+        answer = request(self.httpd.port, "HEAD", "/app/echo.jsp")
+        self.assertEqual(answer.status, 200)
+        self.assertEqual(answer.body, b"")
+        self.assertTrue(answer.header("Content-Type").startswith("text/plain"))
+
+    def test_form_post_with_content_length(self):
+        form = b"name=J%C3%BCrgen&x=1&x=2&note=a+b%26c"
+        echo = self.send("POST", "/app/echo.jsp?q=1", body=form,
+                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+        self.assertEqual(self.one(echo, "header.content-length"), str(len(form)))
+        self.assertEqual(self.one(echo, "content_length"), str(len(form)))
+        self.assertEqual(self.one(echo, "param.name"), "J\u00fcrgen")
+        self.assertEqual(self.one(echo, "param.x"), "1,2")
+        self.assertEqual(self.one(echo, "param.note"), "a b&c")
+        self.assertEqual(self.one(echo, "param.q"), "1")  # query and form merge
+
+    # --- bodies -----------------------------------------------------------------------------
+
+    def test_binary_upload_of_one_mib_checksums_equal(self):
+        data = os.urandom(1 << 20)
+        echo = self.send("PUT", "/app/echo.jsp", body=data, headers={"Content-Type": "application/octet-stream"})
+        self.assertEqual(self.one(echo, "body_length"), str(len(data)))
+        self.assertEqual(self.one(echo, "body_sha256"), hashlib.sha256(data).hexdigest())
+
+    def test_chunked_upload_arrives_whole(self):
+        # Odd chunk sizes, one larger than an AJP packet, so the chunks do not line up with packets.
+        chunks = [os.urandom(n) for n in (1, 100, 8191, 20000, 3, 65537)]
+        data = b"".join(chunks)
+        echo = self.send("POST", "/app/echo.jsp", body=iter(chunks), chunked=True,
+                         headers={"Content-Type": "application/octet-stream", "Transfer-Encoding": "chunked"})
+        self.assertEqual(self.one(echo, "body_length"), str(len(data)))
+        self.assertEqual(self.one(echo, "body_sha256"), hashlib.sha256(data).hexdigest())
+        # The length was unknown to httpd: Tomcat must not be told one, and no chunk framing leaks.
+        self.assertEqual(self.one(echo, "content_length"), "-1")
+        self.assertNotIn("header.transfer-encoding", echo)
+
+    def test_empty_post_has_zero_length(self):
+        echo = self.send("POST", "/app/echo.jsp", body=b"", headers={"Content-Type": "text/plain"})
+        self.assertEqual(self.one(echo, "body_length"), "0")
+        self.assertEqual(self.one(echo, "content_length"), "0")
+
+    # --- connection facts -------------------------------------------------------------------
+
+    def test_remote_address_and_port_are_the_clients(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=20)
+        try:
+            conn.connect()
+            client_port = conn.sock.getsockname()[1]
+            echo = exchange(conn, "GET", "/app/echo.jsp").echo()
+        finally:
+            conn.close()
+        self.assertEqual(self.one(echo, "remote_addr"), "127.0.0.1")
+        self.assertEqual(self.one(echo, "remote_port"), str(client_port))
+        self.assertEqual(self.one(echo, "local_addr"), "127.0.0.1")
+
+    def test_server_name_port_scheme_and_security(self):
+        echo = self.send("GET", "/app/echo.jsp")
+        self.assertEqual(self.one(echo, "server_name"), "127.0.0.1")
+        self.assertEqual(self.one(echo, "server_port"), str(self.httpd.port))
+        self.assertEqual(self.one(echo, "scheme"), "http")
+        self.assertEqual(self.one(echo, "secure"), "false")
+        self.assertEqual(self.one(echo, "protocol"), "HTTP/1.1")
+        self.assertEqual(self.one(echo, "remote_user"), "null")
+        self.assertEqual(self.one(echo, "auth_type"), "null")
+
+    def test_no_stray_attributes_reach_tomcat(self):
+        # Only Tomcat's own attributes may appear; ajpgate sends none a client could choose.
+        echo = self.send("GET", "/app/echo.jsp", headers={"X-Attr": "AJP_REMOTE_PORT"})
+        attrs = [key for key in echo if key.startswith("attr.")]
+        self.assertEqual([a for a in attrs if not a.startswith("attr.jakarta.") and not a.startswith("attr.org.apache.")],
+                         [], attrs)
+
+
+if __name__ == "__main__":
+    unittest.main()
