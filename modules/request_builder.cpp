@@ -38,20 +38,20 @@ std::string_view session_path_parameter(const char* unparsed_uri) {
     return param.substr(0, end);
 }
 
+// r->uri is the normalised path the mapper matched (translate_name dropped its path
+// parameters), so every mode but the unparsed one puts the session id back: mod_jk
+// forwarded httpd's r->uri, which still carried it.
 std::string_view forwarded_uri(request_rec* r, const JkOptions& options) {
+    std::string uri;
     switch (options.forward_uri.value_or(ForwardUri::proxy)) {
     case ForwardUri::compat_unparsed: {
         std::string_view raw(r->unparsed_uri ? r->unparsed_uri : r->uri);
         return raw.substr(0, raw.find_first_of("?#"));
     }
-    case ForwardUri::compat:
-        return r->uri;
-    case ForwardUri::escaped:
-        return ap_escape_uri(r->pool, r->uri);
-    case ForwardUri::proxy:
-        break;
+    case ForwardUri::compat: uri = r->uri; break;
+    case ForwardUri::escaped: uri = ap_escape_uri(r->pool, r->uri); break;
+    case ForwardUri::proxy: uri = encode_path_for_proxy(r->uri); break;
     }
-    std::string uri = encode_path_for_proxy(r->uri);
     uri += session_path_parameter(r->unparsed_uri);
     return pool_copy(r->pool, uri);
 }
