@@ -1,0 +1,279 @@
+"""httpd + ajpgate in front of ajp-testd: every forwarded request field, as the client sent it
+and as the backend saw it on the wire (echo JSON and --record), plus request bodies.
+
+Responses, URI modes and pool reuse are in test_module_forwarding_responses.py; the fault
+modes in test_module_faults.py.
+"""
+import base64
+import hashlib
+import os
+import socket
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from test_module_forwarding_support import (  # noqa: E402
+    SOCKET_TIMEOUT, ModuleCase, after, echo, header_value, requests_tagged, tagged, wait_records_tagged)
+
+SECRET = "s3cr3t-value"
+PASSWORD = "open sesame"
+
+
+def htpasswd_line(user, password):
+    # "{SHA}" + base64(SHA-1): understood by APR's password check, as Debian's apache2 uses.
+    return f"{user}:{{SHA}}{base64.b64encode(hashlib.sha1(password.encode()).digest()).decode()}\n"
+
+
+def pattern_chunks(total, size=65536):
+    """`total` bytes of a deterministic, non-repeating-per-chunk pattern, in pieces of `size`."""
+    sent = 0
+    while sent < total:
+        n = min(size, total - sent)
+        block = hashlib.sha256(str(sent).encode()).digest()
+        yield (block * (n // len(block) + 1))[:n]
+        sent += n
+
+
+def vm_rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children_of(pid):
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(entry))
+    return kids
+
+
+class ForwardedFieldsTest(ModuleCase):
+    """One backend (with the worker's secret), one httpd with auth, mod_env and JkEnvVar."""
+
+    BACKEND_ARGS = ("--secret", SECRET)
+    WORKER_PROPS = {"secret": SECRET}
+    HTTPD_KW = {"files": {"htpasswd": htpasswd_line("alice", PASSWORD)},
+                "modules": ("authz_core", "authn_core", "authn_file", "authz_user", "auth_basic")}
+    CONF = """LoadModule env_module /usr/lib/apache2/modules/mod_env.so
+JkEnvVar MY_VAR
+JkEnvVar WITH_DEFAULT dflt
+JkEnvVar NEVER_SET
+SetEnv MY_VAR hello
+JkMount /app/* was1
+JkMount /auth/* was1
+<Location /auth>
+  AuthType Basic
+  AuthName "ajpgate test"
+  AuthBasicProvider file
+  AuthUserFile htpasswd
+  Require valid-user
+</Location>
+"""
+
+    def exchange(self, method, path, headers=None, body=None, **kw):
+        """(response, body, client port) over a fresh client connection."""
+        conn = self.connection()
+        try:
+            conn.connect()
+            client_port = conn.sock.getsockname()[1]
+            conn.request(method, path, body=body, headers=headers or {}, **kw)
+            resp = conn.getresponse()
+            return resp, resp.read(), client_port
+        finally:
+            conn.close()
+
+    def test_get_every_field(self):
+        headers = tagged("fields")
+        headers.update({"Accept-Language": "en-GB", "Referer": "http://r.example/", "Cookie": "a=b",
+                        "X-Custom-Thing": "Value With  Spaces", "User-Agent": "fwdtests/1"})
+        resp, body, client_port = self.exchange("GET", "/app/dir/page.jsp?a=1&b=%20x", headers)
+        self.assertEqual(resp.status, 200)
+        got = echo(body)
+        [rec] = wait_records_tagged(self.backend, "fields")
+        for seen in (got, rec):
+            self.assertEqual((seen["method"], seen["method_code"]), ("GET", 2))
+            self.assertEqual(seen["uri"], "/app/dir/page.jsp")
+            self.assertEqual(seen["query"], "a=1&b=%20x")
+            self.assertEqual(seen["protocol"], "HTTP/1.1")
+            self.assertEqual(seen["remote_addr"], "127.0.0.1")
+            self.assertIsNone(seen["remote_host"])  # HostnameLookups Off: no name, not the address
+            self.assertEqual(seen["server_name"], "127.0.0.1")
+            self.assertEqual(seen["server_port"], self.httpd.port)
+            self.assertIs(seen["is_ssl"], False)
+            names = [h["name"] for h in seen["headers"]]
+            # Coded headers arrive as codes (the decoder spells them in lower case) ...
+            for coded in ("accept-language", "referer", "cookie", "user-agent", "host", "content-length"):
+                self.assertIn(coded, names)
+            # ... the rest as strings, exactly as the client spelled them.
+            self.assertIn("X-Custom-Thing", names)
+            self.assertEqual(header_value(seen, "X-Custom-Thing"), "Value With  Spaces")
+            self.assertEqual(header_value(seen, "accept-language"), "en-GB")
+            self.assertEqual(header_value(seen, "cookie"), "a=b")
+            # A bodyless request tells the backend so: Content-Length: 0.
+            self.assertEqual(header_value(seen, "content-length"), "0")
+            self.assertIsNone(header_value(seen, "transfer-encoding"))
+            attrs = seen["attributes"]
+            self.assertEqual(attrs["secret"], SECRET)
+            self.assertIsNone(attrs["remote_user"])
+            self.assertIsNone(attrs["stored_method"])
+            extra = {a["name"]: a["value"] for a in attrs["req_attributes"]}
+            self.assertEqual(extra, {"AJP_REMOTE_PORT": str(client_port), "AJP_LOCAL_ADDR": "127.0.0.1",
+                                     "MY_VAR": "hello", "WITH_DEFAULT": "dflt"})
+        # Nothing but the request on the wire: no body packet for a zero length.
+        following = after(self.backend, rec)
+        self.assertEqual([r for r in following if r["type"] == "body"], [])
+
+    def test_secret_on_every_request(self):
+        for i in range(3):
+            status, _, body = self.httpd.get("/app/secret", headers=tagged(f"secret{i}"))
+            self.assertEqual(status, 200, body)  # ajp-testd --secret answers 403 without it
+        for i in range(3):
+            [rec] = requests_tagged(self.backend, f"secret{i}")
+            self.assertEqual(rec["attributes"]["secret"], SECRET)
+
+    def test_methods(self):
+        cases = [("GET", 2, None), ("POST", 4, None), ("PUT", 5, None), ("DELETE", 6, None),
+                 ("OPTIONS", 1, None), ("PROPFIND", 8, None), ("MKCOL", 10, None),
+                 ("PATCH", 0xFF, "PATCH"), ("FROBNICATE", 0xFF, "FROBNICATE")]
+        for method, code, stored in cases:
+            with self.subTest(method=method):
+                body = b"x=1" if method in ("POST", "PUT", "PATCH") else None
+                resp, data, _ = self.exchange(method, "/app/m", tagged("m-" + method), body=body)
+                self.assertEqual(resp.status, 200, data)
+                [rec] = wait_records_tagged(self.backend, "m-" + method)
+                self.assertEqual(rec["method_code"], code)
+                self.assertEqual(rec["method"], method)
+                self.assertEqual(rec["attributes"]["stored_method"], stored)
+                self.assertEqual(echo(data)["body_length"], len(body or b""))
+
+    def test_remote_user_and_auth_type(self):
+        token = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+        resp, body, _ = self.exchange("GET", "/auth/who", {"Authorization": "Basic " + token, "X-Tag": "auth"})
+        self.assertEqual(resp.status, 200, body)
+        attrs = echo(body)["attributes"]
+        self.assertEqual((attrs["remote_user"], attrs["auth_type"]), ("alice", "Basic"))
+        [rec] = wait_records_tagged(self.backend, "auth")
+        self.assertEqual(rec["attributes"]["remote_user"], "alice")
+        self.assertEqual(header_value(rec, "authorization"), "Basic " + token)
+        # Wrong password: httpd refuses, the backend never hears of it.
+        bad = base64.b64encode(b"alice:wrong").decode()
+        resp, _, _ = self.exchange("GET", "/auth/who", {"Authorization": "Basic " + bad, "X-Tag": "auth-bad"})
+        self.assertEqual(resp.status, 401)
+        self.assertEqual(requests_tagged(self.backend, "auth-bad"), [])
+
+    def test_content_length_body_first_packet_unsolicited(self):
+        data = os.urandom(20000)
+        resp, body, _ = self.exchange("POST", "/app/upload", tagged("cl"), body=data)
+        self.assertEqual(resp.status, 200)
+        got = echo(body)
+        self.assertEqual(got["body_length"], len(data))
+        self.assertEqual(got["body_sha256"], hashlib.sha256(data).hexdigest())
+        [rec] = wait_records_tagged(self.backend, "cl")
+        self.assertEqual(header_value(rec, "content-length"), str(len(data)))
+        following = after(self.backend, rec)
+        # The first body packet is the very next message on the wire, before any ask.
+        self.assertEqual(following[0]["type"], "body")
+        self.assertEqual(following[0]["seq"], rec["seq"] + 1)
+        bodies = [r["body_len"] for r in following if r["type"] == "body"][:3]
+        self.assertEqual(sum(bodies), len(data))  # 8186 + 8186 + 3628: exactly the length, no end packet
+
+    def test_chunked_body(self):
+        pieces = [b"a" * 10, b"b" * 9000, b"c" * 1]
+        resp, body, _ = self.exchange("POST", "/app/chunked", tagged("chunked"), body=iter(pieces),
+                                      encode_chunked=True)
+        self.assertEqual(resp.status, 200)
+        joined = b"".join(pieces)
+        got = echo(body)
+        self.assertEqual((got["body_length"], got["body_sha256"]), (len(joined), hashlib.sha256(joined).hexdigest()))
+        [rec] = wait_records_tagged(self.backend, "chunked")
+        self.assertIsNone(header_value(rec, "content-length"))
+        self.assertIsNone(header_value(rec, "transfer-encoding"))
+        lens = []
+        for r in after(self.backend, rec):
+            if r["type"] != "body":
+                break
+            lens.append(r["body_len"])
+        self.assertEqual(sum(lens), len(joined))
+        self.assertEqual(lens[-1], 0)  # unknown length ends with the empty packet
+
+    def test_empty_body(self):
+        resp, body, _ = self.exchange("POST", "/app/empty", tagged("empty"), body=b"")
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(echo(body)["body_length"], 0)
+        [rec] = wait_records_tagged(self.backend, "empty")
+        self.assertEqual(header_value(rec, "content-length"), "0")
+        self.assertEqual([r for r in after(self.backend, rec) if r["type"] == "body"], [])
+
+    def test_expect_100_continue(self):
+        data = b"z" * 5000
+        with socket.create_connection(("127.0.0.1", self.httpd.port), timeout=SOCKET_TIMEOUT) as s:
+            s.sendall((f"POST /app/expect HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tag: expect\r\n"
+                       f"Content-Length: {len(data)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").encode())
+            first = s.recv(4096)
+            self.assertTrue(first.startswith(b"HTTP/1.1 100 Continue"), first)
+            s.sendall(data)
+            reply = first.split(b"\r\n\r\n", 1)[1]
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK"), reply[:100])
+        self.assertEqual(echo(reply.split(b"\r\n\r\n", 1)[1])["body_length"], len(data))
+
+    def test_large_upload_is_streamed(self):
+        total = 20 << 20
+        children = children_of(self.httpd.process.proc.pid)
+        self.assertEqual(len(children), 1, "one child expected (ServerLimit 1)")
+        child = children[0]
+        before = vm_rss_kib(child)
+        peak = [before]
+        done = threading.Event()
+
+        def sample():
+            deadline = time.monotonic() + 60
+            while not done.is_set() and time.monotonic() < deadline:
+                peak[0] = max(peak[0], vm_rss_kib(child))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        digest = hashlib.sha256()
+
+        def body():
+            for piece in pattern_chunks(total):
+                digest.update(piece)
+                yield piece
+
+        try:
+            headers = tagged("big-up")
+            headers["Content-Length"] = str(total)
+            resp, data, _ = self.exchange("PUT", "/app/big", headers, body=body())
+        finally:
+            done.set()
+            sampler.join(5)
+        self.assertEqual(resp.status, 200)
+        got = echo(data)
+        self.assertEqual((got["body_length"], got["body_sha256"]), (total, digest.hexdigest()))
+        growth_mib = (peak[0] - before) / 1024
+        self.assertLess(growth_mib, 8, f"httpd child grew by {growth_mib:.1f} MiB during a 20 MiB upload")
+
+
+if __name__ == "__main__":
+    unittest.main()
