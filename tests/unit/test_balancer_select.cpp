@@ -1,0 +1,424 @@
+// lib/balancer member choice: lbfactor simulations per method, ties, sticky routes,
+// failover order, activation, distance, sticky_session_force, forced recovery.
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "test_balancer_support.hpp"
+
+extern "C" {
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+#include <cmocka.h>
+}
+
+using namespace balancer_test;
+using balancer::PickReason;
+using balancer::RequestContext;
+using balancer::select_member;
+using config::LbMethod;
+
+namespace {
+
+constexpr int kPicks = 10000;
+
+std::size_t pick(const Setup& s, const StateBuffer& b, RequestContext& request) {
+    const balancer::Selection sel = select_member(s.lb, b.view, request);
+    if (!sel) fail_msg("no member selected");
+    return *sel.member;
+}
+
+std::size_t pick_fresh(const Setup& s, const StateBuffer& b) {
+    RequestContext request;
+    return pick(s, b, request);
+}
+
+// Each member's share must be within `tolerance` (1%) of its lbfactor share.
+void expect_shares(const std::vector<double>& observed, const std::vector<int>& factors, const char* what,
+                   double tolerance = 0.01) {
+    double total = 0;
+    double factor_sum = 0;
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+        total += observed[i];
+        factor_sum += factors[i];
+    }
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+        const double expected = total * factors[i] / factor_sum;
+        if (std::fabs(observed[i] - expected) > tolerance * expected) {
+            fail_msg("%s: member %zu got %.0f, expected %.0f", what, i, observed[i], expected);
+        }
+    }
+}
+
+std::vector<MemberSpec> specs_for(const std::vector<int>& factors) {
+    std::vector<MemberSpec> specs;
+    for (std::size_t i = 0; i < factors.size(); ++i) specs.push_back({"n" + std::to_string(i + 1), factors[i]});
+    return specs;
+}
+
+void test_request_counting_methods(void**) {
+    struct Case { LbMethod method; std::vector<int> factors; };
+    const Case cases[] = {
+        {LbMethod::requests, {1, 1}}, {LbMethod::requests, {3, 1}}, {LbMethod::requests, {1, 2, 5}},
+        {LbMethod::requests, {7, 13, 100}}, {LbMethod::sessions, {3, 1}}, {LbMethod::sessions, {1, 2, 5}},
+        {LbMethod::next, {3, 1}}, {LbMethod::next, {1, 2, 5}},
+    };
+    for (const Case& c : cases) {
+        Setup s(specs_for(c.factors), c.method);
+        StateBuffer b(s);
+        std::vector<double> counts(c.factors.size(), 0);
+        for (int k = 0; k < kPicks; ++k) {
+            const std::size_t m = pick_fresh(s, b);
+            balancer::begin_request(b.view, m);
+            balancer::end_request(s.lb, b.view, m, balancer::Outcome::success, {}, at_seconds(0));
+            ++counts[m];
+        }
+        expect_shares(counts, c.factors, balancer::to_string(balancer::PickReason::by_method).data());
+    }
+}
+
+void test_traffic_method(void**) {
+    for (const std::vector<int>& factors : {std::vector<int>{1, 1}, std::vector<int>{3, 1}, std::vector<int>{1, 2, 5}}) {
+        Setup s(specs_for(factors), LbMethod::traffic);
+        StateBuffer b(s);
+        std::vector<double> bytes(factors.size(), 0);
+        for (int k = 0; k < kPicks; ++k) {
+            const std::size_t m = pick_fresh(s, b);
+            const std::uint64_t size = 200 + static_cast<std::uint64_t>((k * 7919) % 9000);  // uneven responses
+            balancer::begin_request(b.view, m);
+            balancer::end_request(s.lb, b.view, m, balancer::Outcome::success, {100, size}, at_seconds(0));
+            bytes[m] += static_cast<double>(size + 100);
+        }
+        expect_shares(bytes, factors, "traffic bytes");
+    }
+}
+
+// Busy pattern: one request starts per tick and lasts `duration(tick)` ticks. Returns picks
+// and busy counts summed over the ticks; checks at every pick that the chosen member had the
+// lowest busy count weighted by lbfactor.
+struct BusyRun {
+    std::vector<double> picks;
+    std::vector<double> busy_time;
+};
+
+template <typename Duration>
+BusyRun run_busy_pattern(const std::vector<int>& factors, Duration duration) {
+    Setup s(specs_for(factors), LbMethod::busyness);
+    StateBuffer b(s);
+    BusyRun run{std::vector<double>(factors.size(), 0), std::vector<double>(factors.size(), 0)};
+    std::vector<std::pair<int, std::size_t>> running;  // (end tick, member)
+    for (int tick = 0; tick < kPicks; ++tick) {
+        for (std::size_t r = 0; r < running.size();) {
+            if (running[r].first != tick) {
+                ++r;
+                continue;
+            }
+            balancer::end_request(s.lb, b.view, running[r].second, balancer::Outcome::success, {}, at_seconds(0));
+            running[r] = running.back();
+            running.pop_back();
+        }
+        const std::size_t m = pick_fresh(s, b);
+        for (std::size_t i = 0; i < factors.size(); ++i) {
+            const auto load = [&](std::size_t j) { return b.view.member(j).busy * b.view.member(j).lb_mult; };
+            if (load(i) < load(m)) fail_msg("tick %d: picked %zu, %zu was less busy", tick, m, i);
+        }
+        balancer::begin_request(b.view, m);
+        running.emplace_back(tick + duration(tick), m);
+        ++run.picks[m];
+        for (std::size_t i = 0; i < factors.size(); ++i) run.busy_time[i] += b.view.member(i).busy;
+    }
+    std::int32_t busy = 0;
+    for (std::size_t i = 0; i < factors.size(); ++i) busy += b.view.member(i).busy;
+    assert_int_equal(busy, static_cast<std::int32_t>(running.size()));
+    return run;
+}
+
+// Equal requests: picks and busy counts follow the factors within 1%. Uneven requests:
+// picks depend on the durations (that is the point of the method), so only the busy counts
+// are compared, within the granularity of whole requests (a member with factor 1 among
+// 1:2:5 holds ~8 of ~64 concurrent requests: one request is 12% of it at any instant).
+void test_busyness_method(void**) {
+    for (const std::vector<int>& factors : {std::vector<int>{1, 1}, std::vector<int>{3, 1}, std::vector<int>{1, 2, 5}}) {
+        const BusyRun even = run_busy_pattern(factors, [](int) { return 24; });
+        expect_shares(even.picks, factors, "busyness picks");
+        expect_shares(even.busy_time, factors, "busyness busy time");
+        std::uint32_t random = 12345;
+        const BusyRun uneven = run_busy_pattern(factors, [&random](int) {
+            random = random * 1103515245u + 12345u;
+            return 1 + static_cast<int>((random >> 16) % 128);
+        });
+        expect_shares(uneven.busy_time, factors, "busyness busy time, uneven", 0.05);
+    }
+}
+
+void test_ties_rotate(void**) {
+    for (const LbMethod method : {LbMethod::requests, LbMethod::busyness, LbMethod::traffic, LbMethod::sessions}) {
+        Setup s({{"a"}, {"b"}, {"c"}}, method);
+        StateBuffer b(s);
+        std::vector<int> seen(3, 0);
+        for (int k = 0; k < 30; ++k) {
+            const std::size_t m = pick_fresh(s, b);
+            // Nothing is busy or charged for Busyness/Traffic here: only the rotation spreads them.
+            if (k >= 3 && m != static_cast<std::size_t>(k % 3)) fail_msg("method %d pick %d went to %zu", static_cast<int>(method), k, m);
+            ++seen[m];
+        }
+        assert_int_equal(seen[0], 10);
+        assert_int_equal(seen[1], 10);
+        assert_int_equal(seen[2], 10);
+    }
+}
+
+void test_session_methods_count_only_new_sessions(void**) {
+    for (const LbMethod method : {LbMethod::sessions, LbMethod::next}) {
+        Setup s({{"a"}, {"b"}}, method);
+        StateBuffer b(s);
+        for (int k = 0; k < 100; ++k) {
+            RequestContext request = request_with_cookie("JSESSIONID=x.a");
+            assert_int_equal(pick(s, b, request), 0);
+        }
+        RequestContext stateless;
+        stateless.stateless = true;
+        pick(s, b, stateless);
+        assert_int_equal(b.view.member(0).lb_value, 0);
+        assert_int_equal(b.view.member(0).elected + b.view.member(1).elected, 101);
+        // Sticky traffic did not count: new sessions still alternate.
+        const std::size_t first = pick_fresh(s, b);
+        assert_int_not_equal(pick_fresh(s, b), first);
+    }
+}
+
+void test_sticky_follows_route(void**) {
+    Setup s({{"n1"}, {"n2", 3}, {"n3", 1, 0, "dc9"}});
+    StateBuffer b(s);
+    struct Case { const char* cookie; const char* uri; std::size_t member; PickReason reason; };
+    const Case cases[] = {
+        {"JSESSIONID=ABC.n2", "/app", 1, PickReason::sticky},
+        {"x=1; JSESSIONID=\"ABC.n1\"", "/app", 0, PickReason::sticky},
+        {"JSESSIONID=ABC.zz; JSESSIONID=DEF.n3", "/app", 2, PickReason::sticky},  // unknown route: next cookie
+        {"JSESSIONID=ABC.n1", "/app;jsessionid=DEF.n2", 1, PickReason::sticky},   // path parameter first
+        {"JSESSIONID=ABC", "/app;jsessionid=DEF.n3?x", 2, PickReason::sticky},
+        {"JSESSIONID=ABC.dc9", "/app", 2, PickReason::domain},                   // route names a domain
+    };
+    for (const Case& c : cases) {
+        for (int k = 0; k < 500; ++k) {
+            RequestContext request;
+            const std::string_view headers[] = {c.cookie};
+            request.sessions = balancer::find_session_ids(c.uri, headers, {});
+            const balancer::Selection sel = select_member(s.lb, b.view, request);
+            if (!sel || *sel.member != c.member || sel.reason != c.reason || !sel.followed_session) {
+                fail_msg("%s %s: got member %zu", c.cookie, c.uri, sel ? *sel.member : 99);
+            }
+        }
+    }
+}
+
+void mark_error(const Setup& s, const StateBuffer& b, std::size_t member) {
+    balancer::begin_request(b.view, member);
+    balancer::end_request(s.lb, b.view, member, balancer::Outcome::connect_failed, {}, at_seconds(0));
+}
+
+// a (domain d1, redirect c), b (d1), c (disabled hot standby, d2), e (d2, distance 1).
+void test_failover_order(void**) {
+    Setup s({{"a", 1, 0, "d1", "c"}, {"b", 1, 0, "d1"}, {"c", 1, 0, "d2", "", config::Activation::disabled},
+             {"e", 1, 1, "d2"}});
+    StateBuffer b(s);
+    struct Step { std::size_t fail; std::size_t member; PickReason reason; };
+    // Each step marks one more member in error and looks where the session of "a" goes.
+    const Step steps[] = {
+        {0, 2, PickReason::redirect},   // a down: its redirect, even though disabled
+        {2, 1, PickReason::domain},     // c down too: a's domain d1
+        {1, 3, PickReason::by_method},  // b down: the rest; e is the only active one left
+    };
+    for (const Step& step : steps) {
+        mark_error(s, b, step.fail);
+        RequestContext request = request_with_cookie("JSESSIONID=x.a");
+        const balancer::Selection sel = select_member(s.lb, b.view, request);
+        assert_true(sel.member.has_value());
+        assert_int_equal(*sel.member, step.member);
+        assert_int_equal(static_cast<int>(sel.reason), static_cast<int>(step.reason));
+    }
+}
+
+void test_failover_within_request(void**) {
+    Setup s({{"a", 1, 0, "d1", "c"}, {"b", 1, 0, "d1"}, {"c", 1, 0, "d2"}, {"f", 1, 0, ""}, {"g", 1, 1, ""}});
+    StateBuffer b(s);
+    // The request's attempts fail in turn: the tried set drives the order.
+    RequestContext request = request_with_cookie("JSESSIONID=x.a");
+    const std::size_t expected[] = {0, 2, 1};
+    for (const std::size_t m : expected) assert_int_equal(pick(s, b, request), m);
+    assert_int_equal(pick(s, b, request), 3);  // by method, distance 0 before g
+    assert_int_equal(pick(s, b, request), 4);
+    assert_false(select_member(s.lb, b.view, request).member.has_value());  // everyone tried: nothing forced either
+    assert_true(request.recovery_forced);
+    // Without a redirect, b's session goes to its domain first.
+    RequestContext other = request_with_cookie("JSESSIONID=x.b");
+    assert_int_equal(pick(s, b, other), 1);
+    assert_int_equal(pick(s, b, other), 0);
+}
+
+void test_distance(void**) {
+    Setup s({{"a", 1, 1}, {"b", 1, 0}, {"c", 5, 2}, {"d", 1, 0}});
+    StateBuffer b(s);
+    for (int k = 0; k < 200; ++k) {
+        const std::size_t m = pick_fresh(s, b);
+        assert_true(m == 1 || m == 3);
+    }
+    mark_error(s, b, 1);
+    mark_error(s, b, 3);
+    for (int k = 0; k < 50; ++k) assert_int_equal(pick_fresh(s, b), 0);
+    mark_error(s, b, 0);
+    for (int k = 0; k < 50; ++k) assert_int_equal(pick_fresh(s, b), 2);
+}
+
+void test_activation(void**) {
+    Setup s({{"a"}, {"d", 1, 0, "", "", config::Activation::disabled}, {"s", 1, 0, "", "", config::Activation::stopped}});
+    StateBuffer b(s);
+    for (int k = 0; k < 100; ++k) assert_int_equal(pick_fresh(s, b), 0);
+    RequestContext to_disabled = request_with_cookie("JSESSIONID=x.d");
+    assert_int_equal(pick(s, b, to_disabled), 1);  // Disabled still serves its sessions
+    RequestContext to_stopped = request_with_cookie("JSESSIONID=x.s");
+    const balancer::Selection sel = select_member(s.lb, b.view, to_stopped);
+    assert_int_equal(*sel.member, 0);  // Stopped serves nothing: failover
+    assert_false(sel.followed_session);
+    // Runtime activation (status worker) and per-mount overrides.
+    balancer::set_member_activation(b.view.member(0), balancer::RuntimeActivation::stopped);
+    RequestContext nobody;
+    assert_false(select_member(s.lb, b.view, nobody).member.has_value());
+    const balancer::ActivationOverride overrides[] = {balancer::ActivationOverride::none,
+                                                      balancer::ActivationOverride::active,
+                                                      balancer::ActivationOverride::none};
+    RequestContext mounted;
+    mounted.activation_overrides = overrides;
+    assert_int_equal(pick(s, b, mounted), 1);
+    const balancer::ActivationOverride stop_d[] = {balancer::ActivationOverride::active,
+                                                   balancer::ActivationOverride::stopped};
+    RequestContext sticky_d = request_with_cookie("JSESSIONID=x.d");
+    sticky_d.activation_overrides = stop_d;
+    assert_int_equal(pick(s, b, sticky_d), 0);
+    assert_int_equal(*balancer::member_by_worker_name(s.lb, s.ajp13, "w_d"), 1);
+    assert_false(balancer::member_by_worker_name(s.lb, s.ajp13, "w_x").has_value());
+}
+
+void test_sticky_session_force(void**) {
+    Setup s({{"a", 1, 0, "", "c"}, {"b"}, {"c"}});
+    s.lb.sticky_session_force = true;
+    StateBuffer b(s);
+    mark_error(s, b, 0);
+    RequestContext request = request_with_cookie("JSESSIONID=x.a");
+    assert_int_equal(pick(s, b, request), 2);  // redirect keeps the session: allowed
+    mark_error(s, b, 2);
+    RequestContext again = request_with_cookie("JSESSIONID=x.a");
+    const balancer::Selection sel = select_member(s.lb, b.view, again);
+    assert_false(sel.member.has_value());
+    assert_int_equal(static_cast<int>(sel.error), static_cast<int>(balancer::SelectError::sticky_forced));
+    assert_int_equal(sel.forced_members, 0);
+    assert_int_equal(pick_fresh(s, b), 1);  // no session: served as usual
+    s.lb.sticky_session_force = false;
+    RequestContext relaxed = request_with_cookie("JSESSIONID=x.a");
+    assert_int_equal(pick(s, b, relaxed), 1);
+}
+
+void test_overrides_of_stickiness(void**) {
+    Setup s({{"a"}, {"b"}});
+    StateBuffer b(s);
+    std::vector<int> counts(2, 0);
+    for (int k = 0; k < 100; ++k) {
+        RequestContext ignored = request_with_cookie("JSESSIONID=x.b");
+        ignored.sticky_ignore = true;
+        ++counts[pick(s, b, ignored)];
+    }
+    assert_int_equal(counts[0], 50);
+    RequestContext routed;
+    routed.forced_route = "a";  // JK_ROUTE wins over the cookie and over sticky_session=false
+    s.lb.sticky_session = false;
+    routed.sessions = request_with_cookie("JSESSIONID=x.b").sessions;
+    for (int k = 0; k < 10; ++k) {
+        RequestContext r = routed;
+        assert_int_equal(pick(s, b, r), 0);
+    }
+    StateBuffer fresh(s);
+    counts.assign(2, 0);
+    for (int k = 0; k < 100; ++k) {
+        RequestContext not_sticky = request_with_cookie("JSESSIONID=x.b");
+        ++counts[pick(s, fresh, not_sticky)];
+    }
+    assert_int_equal(counts[1], 50);
+}
+
+void test_forced_recovery(void**) {
+    Setup s({{"a"}, {"b"}, {"c", 1, 0, "", "", config::Activation::stopped}});
+    StateBuffer b(s);
+    mark_error(s, b, 0);
+    mark_error(s, b, 1);
+    RequestContext request;
+    const balancer::Selection sel = select_member(s.lb, b.view, request);
+    assert_true(sel.member.has_value());
+    assert_int_equal(static_cast<int>(sel.reason), static_cast<int>(PickReason::forced_recovery));
+    assert_int_equal(sel.forced_members, 2);
+    assert_true(request.recovery_forced);
+    assert_true(balancer::member_state(b.view.member(*sel.member)) == balancer::MemberState::forced);
+    mark_error(s, b, *sel.member);
+    const balancer::Selection next = select_member(s.lb, b.view, request);
+    assert_true(next.member.has_value());  // the other forced member, no second forcing
+    assert_int_equal(next.forced_members, 0);
+    mark_error(s, b, *next.member);
+    const balancer::Selection none = select_member(s.lb, b.view, request);
+    assert_false(none.member.has_value());
+    assert_int_equal(static_cast<int>(none.error), static_cast<int>(balancer::SelectError::none_usable));
+}
+
+void test_busy_limit_and_lbfactor_change(void**) {
+    Setup s({{"a", 1, 0, "", "", config::Activation::active, 2}, {"b"}});
+    StateBuffer b(s);
+    balancer::begin_request(b.view, 0);
+    balancer::begin_request(b.view, 0);
+    for (int k = 0; k < 20; ++k) assert_int_equal(pick_fresh(s, b), 1);
+    assert_true(balancer::display_state(b.view.member(0)) == "OK/BUSY");
+    RequestContext sticky = request_with_cookie("JSESSIONID=x.a");
+    assert_int_equal(pick(s, b, sticky), 1);  // full: even its sessions fail over
+    assert_true(balancer::set_member_lbfactor(b.view, 1, 4));
+    assert_false(balancer::set_member_lbfactor(b.view, 1, 0));
+    assert_false(balancer::set_member_lbfactor(b.view, 9, 1));
+    assert_int_equal(b.view.member(0).lb_mult, 4);
+    assert_int_equal(b.view.member(1).lb_mult, 1);
+}
+
+void test_weights(void**) {
+    struct Case { std::vector<std::int32_t> factors; std::vector<std::uint64_t> mults; };
+    const Case cases[] = {
+        {{1, 1}, {1, 1}}, {{3, 1}, {1, 3}}, {{1, 2, 5}, {10, 5, 2}}, {{4, 6}, {3, 2}}, {{0, 2}, {2, 1}},
+        // lcm beyond the scale: rounded weights instead of an overflow
+        {{1000003, 1000033, 1}, {17, 17, balancer::kMultScale}},
+    };
+    for (const Case& c : cases) {
+        std::vector<std::uint64_t> mults(c.factors.size());
+        balancer::compute_lb_mults(c.factors, mults);
+        if (mults != c.mults) fail_msg("weights for %zu factors", c.factors.size());
+    }
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_request_counting_methods),
+        cmocka_unit_test(test_traffic_method),
+        cmocka_unit_test(test_busyness_method),
+        cmocka_unit_test(test_ties_rotate),
+        cmocka_unit_test(test_session_methods_count_only_new_sessions),
+        cmocka_unit_test(test_sticky_follows_route),
+        cmocka_unit_test(test_failover_order),
+        cmocka_unit_test(test_failover_within_request),
+        cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_activation),
+        cmocka_unit_test(test_sticky_session_force),
+        cmocka_unit_test(test_overrides_of_stickiness),
+        cmocka_unit_test(test_forced_recovery),
+        cmocka_unit_test(test_busy_limit_and_lbfactor_change),
+        cmocka_unit_test(test_weights),
+    };
+    return cmocka_run_group_tests_name("balancer_select", tests, nullptr, nullptr);
+}
