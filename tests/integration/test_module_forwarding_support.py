@@ -147,27 +147,36 @@ def backend(name, *args):
 class ModuleCase(unittest.TestCase):
     """One ajp-testd ("was1" behind worker was1) and one httpd shared by a test class.
     Subclasses set CONF (httpd directives), and may set BACKEND_ARGS, WORKER_PROPS
-    (worker.was1.* properties), EXTRA_WORKERS (more worker_lines blocks) and HTTPD_KW."""
+    (worker.was1.* properties), EXTRA_BACKENDS ({name: ajp-testd args}, in cls.backends),
+    extra_workers() (more worker_lines blocks) and HTTPD_KW."""
 
     CONF = "JkMount /app/* was1\n"
     BACKEND_ARGS = ()
     WORKER_PROPS = {}
-    EXTRA_WORKERS = ()
+    EXTRA_BACKENDS = {}
     HTTPD_KW = {}
+
+    @classmethod
+    def extra_workers(cls):
+        return ()
 
     @classmethod
     def setUpClass(cls):
         cls.backend = backend(cls.__name__, *cls.BACKEND_ARGS)
+        cls.backends = {}
+        cls.httpd = None
         try:
-            workers = workers_file(worker_lines("was1", cls.backend.port, **cls.WORKER_PROPS), *cls.EXTRA_WORKERS)
+            for name, args in cls.EXTRA_BACKENDS.items():
+                cls.backends[name] = backend(name, *args)
+            workers = workers_file(worker_lines("was1", cls.backend.port, **cls.WORKER_PROPS), *cls.extra_workers())
             cls.httpd = start_httpd(cls.CONF, workers, **cls.HTTPD_KW)
         except Exception:
-            cls.backend.stop()
+            cls.tearDownClass()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        stop_all(cls.httpd, cls.backend)
+        stop_all(cls.httpd, cls.backend, *cls.backends.values())
 
     def connection(self):
         return http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=SOCKET_TIMEOUT)

@@ -1,0 +1,209 @@
+"""httpd + ajpgate in front of a misbehaving ajp-testd: every fault mode, what the client got,
+what the backend saw, one clear log line per error naming the worker, and that the broken
+connection is never reused (the next request succeeds on a new connection).
+
+Workers, all on the same ajp-testd unless said otherwise:
+  was1  defaults (retries 2)               /app/*
+  slow1 reply_timeout=500                  /slow/*
+  ping1 ping_mode=A, ping_timeout=300      /ping/*
+  dead1 a port nobody listens on           /dead/*
+  nocp1 ping_mode=C on an ajp-testd started with --no-cpong   /nocp/*
+"""
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import free_port, wait_until  # noqa: E402
+from test_module_forwarding_support import (  # noqa: E402
+    ModuleCase, echo, raw_get, requests_tagged, tagged, wait_records_tagged, worker_lines)
+
+PINGS = {"ping_timeout": 300, "connect_timeout": 300, "prepost_timeout": 300}
+
+
+class FaultsTest(ModuleCase):
+    CONF = ("JkMount /app/* was1\nJkMount /slow/* slow1\nJkMount /ping/* ping1\n"
+            "JkMount /dead/* dead1\nJkMount /nocp/* nocp1\n")
+    EXTRA_BACKENDS = {"nocpong": ("--no-cpong",)}
+
+    @classmethod
+    def extra_workers(cls):
+        port = cls.backend.port
+        return (worker_lines("slow1", port, reply_timeout=500),
+                worker_lines("ping1", port, ping_mode="A", **PINGS),
+                worker_lines("dead1", free_port(), socket_connect_timeout=500, retry_interval=50),
+                worker_lines("nocp1", cls.backends["nocpong"].port, ping_mode="C", retry_interval=50, **PINGS))
+
+    def log_mark(self):
+        return len(self.httpd.read("logs/mod_jk.log").splitlines())
+
+    def new_log_lines(self, mark, settle=0.2):
+        """The log lines written since mark, once at least one arrived and a moment passed."""
+        wait_until(lambda: self.log_mark() > mark, 5, what="a new mod_jk.log line")
+        time.sleep(settle)
+        return self.httpd.read("logs/mod_jk.log").splitlines()[mark:]
+
+    def assert_one_error_line(self, mark, code, worker, *words):
+        lines = self.new_log_lines(mark)
+        errors = [line for line in lines if "[error]" in line]
+        self.assertEqual(len(errors), 1, lines)
+        self.assertIn(code, errors[0])
+        self.assertIn(f"worker {worker} ", errors[0])
+        for word in words:
+            self.assertIn(word, errors[0])
+        return errors[0]
+
+    def assert_next_request_on_new_connection(self, broken_conns, path="/app/next"):
+        """The next request succeeds, and not on any connection the fault broke (they are closed)."""
+        for conn in broken_conns:
+            self.backend.wait_closed_record(conn)
+        status, _, body = self.httpd.get(path, headers=tagged("next"))
+        self.assertEqual(status, 200, body)
+        self.assertNotIn(echo(body)["conn"], broken_conns)
+        return echo(body)["conn"]
+
+    def test_close_before_headers_get_is_retried_once(self):
+        mark = self.log_mark()
+        status, _, _ = self.httpd.get("/app/cbh", headers=tagged("cbh", fault="close-before-headers"))
+        self.assertEqual(status, 502)
+        # A bodyless request the backend never answered is safe to replay: two attempts, two connections.
+        records = wait_records_tagged(self.backend, "cbh", 2)
+        conns = [r["conn"] for r in records]
+        self.assertEqual(len(set(conns)), 2, conns)
+        self.assert_one_error_line(mark, "AJPG0114", "was1", "after 2 attempts", "502")
+        self.assert_next_request_on_new_connection(conns)
+
+    def test_close_before_headers_with_body_is_not_retried(self):
+        mark = self.log_mark()
+        status, _, _ = self.httpd.get("/app/cbhp", data=b"payload", method="POST",
+                                      headers=tagged("cbhp", fault="close-before-headers"))
+        self.assertEqual(status, 502)
+        time.sleep(0.2)
+        records = requests_tagged(self.backend, "cbhp")
+        self.assertEqual(len(records), 1, "a consumed body cannot be replayed")
+        line = self.assert_one_error_line(mark, "AJPG0114", "was1")
+        self.assertNotIn("attempts", line)
+        self.assert_next_request_on_new_connection([records[0]["conn"]])
+
+    def test_close_mid_body_truncates_the_response(self):
+        mark = self.log_mark()
+        resp = raw_get(self.httpd.port, "/app/cmb", tagged("cmb", mode="fixed", size=200000,
+                                                            fault="close-mid-body").items())
+        self.assertEqual(resp.status, 200)  # the headers had gone out
+        self.assertTrue(resp.closed)
+        self.assertEqual(resp.content_length(), 200000)
+        self.assertLess(len(resp.body), 200000)
+        self.assertGreater(len(resp.body), 0)
+        self.assert_one_error_line(mark, "AJPG0114", "was1", "client connection aborted")
+        [rec] = wait_records_tagged(self.backend, "cmb")
+        self.assert_next_request_on_new_connection([rec["conn"]])
+
+    def assert_bad_gateway(self, tag, fault, code="AJPG0112", **testd):
+        mark = self.log_mark()
+        resp = raw_get(self.httpd.port, "/app/" + tag, tagged(tag, fault=fault, **testd).items())
+        # Before the response started: a clean 502. After: the client connection is cut short.
+        if resp.status is not None:
+            self.assertEqual(resp.status, 502, resp.data[:200])
+        else:
+            self.assertTrue(resp.closed)
+        records = wait_records_tagged(self.backend, tag)
+        self.assertEqual(len(records), 1, "a bad answer is not retried")
+        self.assert_one_error_line(mark, code, "was1")
+        self.assert_next_request_on_new_connection([records[0]["conn"]])
+        return resp
+
+    def test_garbage(self):
+        resp = self.assert_bad_gateway("garbage", "garbage")
+        self.assertEqual(resp.status, 502)
+
+    def test_oversize_packet(self):
+        resp = self.assert_bad_gateway("oversize", "oversize-packet")
+        self.assertEqual(resp.status, 502)
+
+    def test_chunk_length_overflow(self):
+        self.assert_bad_gateway("overflow", "chunk-length-overflow")
+
+    def test_headers_twice(self):
+        self.assert_bad_gateway("twice", "headers-twice")
+
+    def test_second_response_is_not_delivered_and_connection_dropped(self):
+        status, _, body = self.httpd.get("/app/second", headers=tagged("second", fault="second-response"))
+        self.assertEqual(status, 200)
+        first = echo(body)  # the real answer, not "second response"
+        self.assertEqual(first["uri"], "/app/second")
+        self.assert_next_request_on_new_connection([first["conn"]])
+
+    def test_no_reuse_answer_closes_the_connection(self):
+        status, _, body = self.httpd.get("/app/noreuse", headers=tagged("noreuse", fault="no-reuse"))
+        self.assertEqual(status, 200)
+        conn = echo(body)["conn"]
+        fresh = self.assert_next_request_on_new_connection([conn])
+        # ... and that new one is kept again.
+        self.assertEqual(echo(self.httpd.get("/app/again")[2])["conn"], fresh)
+
+    def test_hang_times_out_with_504(self):
+        mark = self.log_mark()
+        started = time.monotonic()
+        status, _, _ = self.httpd.get("/slow/hang", headers=tagged("hang", fault="hang"))
+        took = time.monotonic() - started
+        self.assertEqual(status, 504)
+        self.assertGreater(took, 0.4)
+        self.assertLess(took, 3.0)
+        self.assert_one_error_line(mark, "AJPG0113", "slow1", "504")
+        [rec] = wait_records_tagged(self.backend, "hang")
+        self.assert_next_request_on_new_connection([rec["conn"]], path="/slow/next")
+
+    def test_no_cpong_on_a_pooled_connection_moves_to_a_new_one(self):
+        status, _, body = self.httpd.get("/ping/a", headers=tagged("nocpong", fault="no-cpong"))
+        self.assertEqual(status, 200)
+        silent = echo(body)["conn"]
+        started = time.monotonic()
+        status, _, body = self.httpd.get("/ping/b", headers=tagged("after-nocpong"))
+        self.assertEqual(status, 200)
+        self.assertLess(time.monotonic() - started, 3.0)
+        self.assertNotEqual(echo(body)["conn"], silent)
+        types = [r["type"] for r in self.backend.wait_closed_record(silent)]
+        self.assertEqual(types[-2:], ["cping", "close"])  # probed, unanswered, dropped
+
+    def test_backend_without_cpong_gives_503(self):
+        mark = self.log_mark()
+        started = time.monotonic()
+        status, _, _ = self.httpd.get("/nocp/x", headers=tagged("nocp"))
+        self.assertEqual(status, 503)
+        self.assertLess(time.monotonic() - started, 3.0)
+        self.assert_one_error_line(mark, "AJPG0110", "nocp1", "503")
+        forwarded = [r for r in self.backends["nocpong"].records() if r["type"] == "forward_request"]
+        self.assertEqual(forwarded, [], "no request may go out on a connection that failed its CPING")
+
+    def test_backend_down_gives_503(self):
+        mark = self.log_mark()
+        started = time.monotonic()
+        status, _, _ = self.httpd.get("/dead/x")
+        self.assertEqual(status, 503)
+        self.assertLess(time.monotonic() - started, 3.0)
+        self.assert_one_error_line(mark, "AJPG0110", "dead1", "503")
+
+    def test_request_headers_too_large_for_a_packet(self):
+        mark = self.log_mark()
+        headers = tagged("huge")
+        headers.update({f"X-Big-{i}": "v" * 4000 for i in range(3)})  # each under httpd's 8190 limit
+        status, _, _ = self.httpd.get("/app/huge", headers=headers)
+        self.assertEqual(status, 413)
+        self.assert_one_error_line(mark, "AJPG0115", "was1", "413")
+        time.sleep(0.1)
+        self.assertEqual(requests_tagged(self.backend, "huge"), [])
+        self.assertEqual(self.httpd.get("/app/small")[0], 200)
+
+    def test_uri_above_the_root_is_refused(self):
+        for path in ("/app/../../x", "/app/%2e%2e/%2e%2e/x", "/../app/x"):
+            with self.subTest(path=path):
+                resp = raw_get(self.httpd.port, path, [("X-Tag", "climb")])
+                self.assertEqual(resp.status, 400, resp.data[:200])
+        time.sleep(0.1)
+        self.assertEqual(requests_tagged(self.backend, "climb"), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
