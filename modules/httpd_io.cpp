@@ -34,11 +34,20 @@ ClientResponse::ClientResponse(request_rec* r)
 
 namespace {
 
+// Tomcat (8.5 and later) sends the status digits as the "reason" because an empty one once
+// broke httpd; "418 418" on the wire would be no reason at all.
+bool is_placeholder_reason(std::uint16_t status, std::string_view reason) {
+    return reason == std::to_string(status);
+}
+
 // The status line httpd sends: its own reason phrase when it knows the code, else ours,
 // else the backend's (which is informational only; reference §10.9).
 const char* status_line(request_rec* r, std::uint16_t status, std::optional<std::string_view> backend_reason) {
     std::string_view reason = ajp13::reason_phrase(status);
-    if (reason.empty() && backend_reason && !backend_reason->empty()) reason = *backend_reason;
+    if (reason.empty() && backend_reason && !backend_reason->empty() &&
+        !is_placeholder_reason(status, *backend_reason)) {
+        reason = *backend_reason;
+    }
     if (reason.empty()) reason = "Unknown Reason";
     return apr_psprintf(r->pool, "%u %.*s", status, static_cast<int>(reason.size()), reason.data());
 }
