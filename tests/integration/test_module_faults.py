@@ -8,7 +8,11 @@ Workers, all on the same ajp-testd unless said otherwise:
   ping1 ping_mode=A, ping_timeout=300      /ping/*
   dead1 a port nobody listens on           /dead/*
   nocp1 ping_mode=C on an ajp-testd started with --no-cpong   /nocp/*
+  once1 retries=1                          /once/*
+  norc1 recovery_options=1 (no retry once the request was sent)   /norc/*
+  one1  connection_pool_size=1, connection_acquire_timeout=300    /one/*
 """
+import threading
 import os
 import sys
 import time
@@ -25,7 +29,8 @@ PINGS = {"ping_timeout": 300, "connect_timeout": 300, "prepost_timeout": 300}
 
 class FaultsTest(ModuleCase):
     CONF = ("JkMount /app/* was1\nJkMount /slow/* slow1\nJkMount /ping/* ping1\n"
-            "JkMount /dead/* dead1\nJkMount /nocp/* nocp1\n")
+            "JkMount /dead/* dead1\nJkMount /nocp/* nocp1\nJkMount /once/* once1\nJkMount /norc/* norc1\n"
+            "JkMount /one/* one1\n")
     EXTRA_BACKENDS = {"nocpong": ("--no-cpong",)}
 
     @classmethod
@@ -34,7 +39,10 @@ class FaultsTest(ModuleCase):
         return (worker_lines("slow1", port, reply_timeout=500),
                 worker_lines("ping1", port, ping_mode="A", **PINGS),
                 worker_lines("dead1", free_port(), socket_connect_timeout=500, retry_interval=50),
-                worker_lines("nocp1", cls.backends["nocpong"].port, ping_mode="C", retry_interval=50, **PINGS))
+                worker_lines("nocp1", cls.backends["nocpong"].port, ping_mode="C", retry_interval=50, **PINGS),
+                worker_lines("once1", port, retries=1),
+                worker_lines("norc1", port, recovery_options=1),
+                worker_lines("one1", port, connection_pool_size=1, connection_acquire_timeout=300))
 
     def log_mark(self):
         return len(self.httpd.read("logs/mod_jk.log").splitlines())
@@ -74,6 +82,16 @@ class FaultsTest(ModuleCase):
         self.assertEqual(len(set(conns)), 2, conns)
         self.assert_one_error_line(mark, "AJPG0114", "was1", "after 2 attempts", "502")
         self.assert_next_request_on_new_connection(conns)
+
+    def test_close_before_headers_not_retried_when_configured_so(self):
+        for prefix, worker in (("once", "once1"), ("norc", "norc1")):
+            with self.subTest(worker=worker):
+                mark = self.log_mark()
+                status, _, _ = self.httpd.get(f"/{prefix}/x", headers=tagged(prefix, fault="close-before-headers"))
+                self.assertEqual(status, 502)
+                time.sleep(0.2)
+                self.assertEqual(len(requests_tagged(self.backend, prefix)), 1)
+                self.assert_one_error_line(mark, "AJPG0114", worker)
 
     def test_close_before_headers_with_body_is_not_retried(self):
         mark = self.log_mark()
@@ -184,6 +202,27 @@ class FaultsTest(ModuleCase):
         self.assertEqual(status, 503)
         self.assertLess(time.monotonic() - started, 3.0)
         self.assert_one_error_line(mark, "AJPG0110", "dead1", "503")
+
+    def test_pool_exhausted_gives_503_after_acquire_timeout(self):
+        slow = {}
+
+        def hold_the_only_connection():
+            slow["answer"] = self.httpd.get("/one/slow", headers=tagged("hold", delay=1500))
+
+        holder = threading.Thread(target=hold_the_only_connection, daemon=True)
+        holder.start()
+        wait_records_tagged(self.backend, "hold")
+        mark = self.log_mark()
+        started = time.monotonic()
+        status, _, _ = self.httpd.get("/one/waiting")
+        took = time.monotonic() - started
+        self.assertEqual(status, 503)
+        self.assertGreater(took, 0.25)
+        self.assertLess(took, 1.4)  # gave up before the holder finished
+        self.assert_one_error_line(mark, "AJPG0111", "one1", "503")
+        holder.join(10)
+        self.assertEqual(slow["answer"][0], 200)
+        self.assertEqual(self.httpd.get("/one/after")[0], 200)
 
     def test_request_headers_too_large_for_a_packet(self):
         mark = self.log_mark()

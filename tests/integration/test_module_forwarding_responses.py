@@ -153,15 +153,18 @@ class ResponsesTest(ModuleCase):
 # One vhost per option, chosen by Host: the first is the default (ForwardURIProxy).
 URI_VHOSTS = [("proxy.test", ""), ("unparsed.test", "+ForwardURICompatUnparsed"), ("compat.test", "+ForwardURICompat"),
               ("escaped.test", "+ForwardURIEscaped"), ("noreuse.test", "+DisableReuse"),
-              ("flushpackets.test", "+FlushPackets")]
+              ("flushpackets.test", "+FlushPackets"), ("flushheader.test", "+FlushHeader")]
+# Mount extensions, in vhosts of their own.
+EXTENSION_VHOSTS = [("servererrors.test", ";use_server_errors=400")]
 
 
 class OptionsTest(ModuleCase):
     """JkOptions per virtual host: the ForwardURI* modes, DisableReuse, FlushPackets."""
 
-    CONF = "".join(f"<VirtualHost *>\n  ServerName {name}\n  JkMount /app/* was1\n"
+    CONF = "".join(f"<VirtualHost *>\n  ServerName {name}\n  JkMount /app/* was1{extension}\n"
                    + (f"  JkOptions {option}\n" if option else "") + "</VirtualHost>\n"
-                   for name, option in URI_VHOSTS)
+                   for name, option, extension in [(n, o, "") for n, o in URI_VHOSTS]
+                   + [(n, "", e) for n, e in EXTENSION_VHOSTS])
 
     def uri_seen(self, host, raw_path):
         request = f"GET {raw_path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
@@ -206,6 +209,34 @@ class OptionsTest(ModuleCase):
         self.assertIsNotNone(first)
         self.assertIsNotNone(last)
         self.assertLess(first, last - 0.9, f"first chunk at {first:.2f}s, last at {last:.2f}s")
+
+    def test_flush_header_sends_headers_before_the_body(self):
+        # The backend sends headers and chunk 1 at once, then pauses: without a flush both would
+        # sit in httpd's output buffer; with +FlushHeader the status line is out at once.
+        headers = {"Host": "flushheader.test", "X-Testd": "mode=fixed;size=2000;chunk=1000;body-delay=800"}
+        lines = [f"GET /app/fh HTTP/1.1", "Connection: close"] + [f"{k}: {v}" for k, v in headers.items()]
+        with socket.create_connection(("127.0.0.1", self.httpd.port), timeout=SOCKET_TIMEOUT) as s:
+            started = time.monotonic()
+            s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            first = s.recv(100)
+            took = time.monotonic() - started
+        self.assertTrue(first.startswith(b"HTTP/1.1 200"), first)
+        self.assertLess(took, 0.5)
+
+    def test_use_server_errors_renders_httpds_page(self):
+        conn = self.connection()
+        try:
+            conn.request("GET", "/app/se", headers={"Host": "servererrors.test", "X-Testd": "status=404;header=X-B:1"})
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual((resp.status, resp.reason), (404, "Not Found"))
+            self.assertIn(b"<title>404 Not Found</title>", body)  # httpd's page, not the echo JSON
+            # Below the threshold the backend's answer passes as it is; the connection stays usable.
+            conn.request("GET", "/app/se2", headers={"Host": "servererrors.test", "X-Testd": "status=302"})
+            resp = conn.getresponse()
+            self.assertEqual((resp.status, echo(resp.read())["uri"]), (302, "/app/se2"))
+        finally:
+            conn.close()
 
 
 if __name__ == "__main__":
