@@ -18,24 +18,28 @@ from tomcat import (ajp13_worker, exchange, parse_echo, request, shared_node,  #
 JK_CONF = "JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel debug\nJkMount /app/* was1\n"
 
 
-def start_front(testcase_class):
-    """Starts the shared Tomcat and an httpd in front of it for a test class."""
+def require_module_and_tomcat():
     if not os.path.exists(module_path()):
         raise unittest.SkipTest("mod_jk.so not built at " + module_path())
     if not tomcat_available():
         raise unittest.SkipTest("Debian tomcat10 is not installed")
-    testcase_class.node = shared_node("was1")
-    testcase_class.httpd = Httpd(JK_CONF, workers=ajp13_worker(testcase_class.node)).start()
 
 
-class TomcatRequestTest(unittest.TestCase):
+class FrontedTomcat(unittest.TestCase):
+    """Base of the suites that talk to the shared Tomcat through one httpd of their own."""
+
     @classmethod
     def setUpClass(cls):
-        start_front(cls)
+        require_module_and_tomcat()
+        cls.node = shared_node("was1")
+        cls.httpd = Httpd(JK_CONF, workers=ajp13_worker(cls.node)).start()
 
     @classmethod
     def tearDownClass(cls):
         cls.httpd.stop()
+
+
+class TomcatRequestTest(FrontedTomcat):
 
     def send(self, method, path, body=None, headers=None, chunked=False):
         answer = request(self.httpd.port, method, path, body, headers, chunked)

@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from test_tomcat import start_front  # noqa: E402
+from test_tomcat import FrontedTomcat  # noqa: E402
 from tomcat import exchange, request  # noqa: E402
 
 PATTERN = bytes(ord("a") + i % 26 for i in range(8192))  # big.jsp's repeating block
@@ -25,15 +25,7 @@ def pattern_sha256(size):
     return digest.hexdigest()
 
 
-class TomcatResponseTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        start_front(cls)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.httpd.stop()
-
+class TomcatResponseTest(FrontedTomcat):
     def get(self, path, headers=None, method="GET"):
         return request(self.httpd.port, method, path, headers=headers)
 
