@@ -16,7 +16,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_module_forwarding_support import (  # noqa: E402
-    SOCKET_TIMEOUT, ModuleCase, after, echo, header_value, requests_tagged, tagged, wait_records_tagged)
+    SOCKET_TIMEOUT, ModuleCase, after, echo, header_value, raw_request, requests_tagged, tagged,
+    wait_records_tagged)
 
 SECRET = "s3cr3t-value"
 PASSWORD = "open sesame"
@@ -139,6 +140,15 @@ JkMount /auth/* was1
         following = after(self.backend, rec)
         self.assertEqual([r for r in following if r["type"] == "body"], [])
 
+    def test_host_header_and_protocol(self):
+        # UseCanonicalName Off (httpd's default): server name and port come from Host.
+        resp = raw_request(self.httpd.port, b"GET /app/h HTTP/1.0\r\nHost: www.example.test:8080\r\n\r\n")
+        self.assertEqual(resp.status, 200, resp.data[:200])
+        got = echo(resp.body)
+        self.assertEqual((got["protocol"], got["server_name"], got["server_port"]),
+                         ("HTTP/1.0", "www.example.test", 8080))
+        self.assertEqual(header_value(got, "host"), "www.example.test:8080")
+
     def test_secret_on_every_request(self):
         for i in range(3):
             status, _, body = self.httpd.get("/app/secret", headers=tagged(f"secret{i}"))
@@ -211,6 +221,21 @@ JkMount /auth/* was1
             lens.append(r["body_len"])
         self.assertEqual(sum(lens), len(joined))
         self.assertEqual(lens[-1], 0)  # unknown length ends with the empty packet
+
+    def test_big_chunked_upload(self):
+        total = 6 << 20
+        digest = hashlib.sha256()
+
+        def body():
+            for piece in pattern_chunks(total, size=10007):
+                digest.update(piece)
+                yield piece
+
+        resp, data, _ = self.exchange("POST", "/app/bigchunked", tagged("big-chunked"), body=body(),
+                                      encode_chunked=True)
+        self.assertEqual(resp.status, 200)
+        got = echo(data)
+        self.assertEqual((got["body_length"], got["body_sha256"]), (total, digest.hexdigest()))
 
     def test_empty_body(self):
         resp, body, _ = self.exchange("POST", "/app/empty", tagged("empty"), body=b"")
