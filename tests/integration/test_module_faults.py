@@ -30,7 +30,9 @@ PINGS = {"ping_timeout": 300, "connect_timeout": 300, "prepost_timeout": 300}
 class FaultsTest(ModuleCase):
     CONF = ("JkMount /app/* was1\nJkMount /slow/* slow1\nJkMount /ping/* ping1\n"
             "JkMount /dead/* dead1\nJkMount /nocp/* nocp1\nJkMount /once/* once1\nJkMount /norc/* norc1\n"
-            "JkMount /one/* one1\n")
+            "JkMount /one/* one1\nJkMount /ext/* was1;reply_timeout=400\n"
+            "LoadModule env_module /usr/lib/apache2/modules/mod_env.so\n"
+            "<Location /app/envtimeout>\n  SetEnv JK_REPLY_TIMEOUT 400\n</Location>\n")
     EXTRA_BACKENDS = {"nocpong": ("--no-cpong",)}
 
     @classmethod
@@ -172,6 +174,18 @@ class FaultsTest(ModuleCase):
         self.assert_one_error_line(mark, "AJPG0113", "slow1", "504")
         [rec] = wait_records_tagged(self.backend, "hang")
         self.assert_next_request_on_new_connection([rec["conn"]], path="/slow/next")
+
+    def test_reply_timeout_from_mount_extension_and_environment(self):
+        for path, tag in (("/ext/hang", "ext-hang"), ("/app/envtimeout", "env-hang")):
+            with self.subTest(path=path):
+                mark = self.log_mark()
+                started = time.monotonic()
+                status, _, _ = self.httpd.get(path, headers=tagged(tag, fault="hang"))
+                took = time.monotonic() - started
+                self.assertEqual(status, 504)
+                self.assertGreater(took, 0.3)
+                self.assertLess(took, 3.0)
+                self.assert_one_error_line(mark, "AJPG0113", "was1", "504")
 
     def test_no_cpong_on_a_pooled_connection_moves_to_a_new_one(self):
         status, _, body = self.httpd.get("/ping/a", headers=tagged("nocpong", fault="no-cpong"))
