@@ -57,11 +57,19 @@ const char* status_line(request_rec* r, std::uint16_t status, std::optional<std:
 bool ClientResponse::start(ajp13::SendHeadersView& headers) {
     r_->status = headers.status;
     r_->status_line = status_line(r_, headers.status, headers.reason);
+    ajp13::HeaderField field;
     if (server_errors_from_ > 0 && headers.status >= server_errors_from_) {
         suppressed_ = true;  // the handler returns the status; httpd renders its error page
+        // ... which must still carry a 401's challenge, or the client can never authenticate
+        // (err_headers_out survives into httpd's error response, headers_out does not).
+        while (headers.status == HTTP_UNAUTHORIZED && ajp13::next_header(headers, field)) {
+            if (field.name.size() == 16 && !strncasecmp(field.name.data(), "WWW-Authenticate", 16)) {
+                apr_table_add(r_->err_headers_out, "WWW-Authenticate",
+                              apr_pstrmemdup(r_->pool, field.value.data(), field.value.size()));
+            }
+        }
         return true;
     }
-    ajp13::HeaderField field;
     while (ajp13::next_header(headers, field)) {
         const char* name = apr_pstrmemdup(r_->pool, field.name.data(), field.name.size());
         const char* value = apr_pstrmemdup(r_->pool, field.value.data(), field.value.size());

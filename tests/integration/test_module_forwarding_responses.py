@@ -253,6 +253,14 @@ class OptionsTest(ModuleCase):
             body = resp.read()
             self.assertEqual((resp.status, resp.reason), (404, "Not Found"))
             self.assertIn(b"<title>404 Not Found</title>", body)  # httpd's page, not the echo JSON
+            # A 401 keeps the backend's challenge, or the browser could never authenticate.
+            conn.request("GET", "/app/se401", headers={"Host": "servererrors.test",
+                                                       "X-Testd": "status=401;header=WWW-Authenticate:Basic realm=x"})
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual(resp.status, 401)
+            self.assertIn(b"<title>401 Unauthorized</title>", body)
+            self.assertEqual(resp.getheader("WWW-Authenticate"), "Basic realm=x")
             # Below the threshold the backend's answer passes as it is; the connection stays usable.
             conn.request("GET", "/app/se2", headers={"Host": "servererrors.test", "X-Testd": "status=302"})
             resp = conn.getresponse()
