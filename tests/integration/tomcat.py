@@ -89,9 +89,12 @@ class TomcatNode:
             return False
 
     def stop(self):
+        """Stops the node; its CATALINA_BASE (logs, compiled JSPs) is kept only after an unclean exit."""
         if self.process:
-            self.process.stop(timeout=20)
+            rc = self.process.stop(timeout=20)
             self.process = None
+            if rc in (0, 143):  # 143: the JVM's exit after SIGTERM ran its shutdown hooks
+                shutil.rmtree(self.base, ignore_errors=True)
 
     def log_text(self):
         return self.process.log_text() if self.process else ""

@@ -2,6 +2,7 @@
 // big.jsp?size=N[&flush=K]: N bytes of a fixed pattern, flushed every K bytes when asked;
 // the SHA-256 of the body is sent first as a header so the client can check what arrived.
 // pause=MS sleeps after each flush, so a client can tell progressive delivery from buffering.
+// nolength=1 leaves the length unset: the body then streams with no Content-Length.
 long size = Long.parseLong(request.getParameter("size"));
 String flushParam = request.getParameter("flush");
 long flushEvery = flushParam == null ? 0 : Long.parseLong(flushParam);
@@ -15,7 +16,7 @@ StringBuilder hex = new StringBuilder();
 for (byte b : sha.digest()) hex.append(String.format("%02x", b));
 response.setContentType("application/octet-stream");
 response.setHeader("X-Body-Sha256", hex.toString());
-response.setContentLengthLong(size);
+if (request.getParameter("nolength") == null) response.setContentLengthLong(size);
 OutputStream os = response.getOutputStream();
 long sinceFlush = 0;
 for (long left = size; left > 0;) {
