@@ -95,6 +95,24 @@ class ClientFaultsTest(ModuleCase):
         self.assertEqual([v for v in results.values() if not v[0]], [])
 
 
+class PreforkTest(ModuleCase):
+    """The prefork MPM (one thread per child, a pool of one): forwarding, reuse, recovery."""
+
+    HTTPD_KW = {"mpm": "prefork"}
+
+    def test_forward_reuse_and_recover(self):
+        data = os.urandom(30000)
+        status, _, body = self.httpd.get("/app/p", data=data, method="POST")
+        self.assertEqual((status, echo(body)["body_length"]), (200, len(data)))
+        first = echo(body)["conn"]
+        self.assertEqual(echo(self.httpd.get("/app/p2")[2])["conn"], first)
+        status, _, _ = self.httpd.get("/app/g", headers=tagged("pf-garbage", fault="garbage"))
+        self.assertEqual(status, 502)
+        status, _, body = self.httpd.get("/app/p3")
+        self.assertEqual(status, 200)
+        self.assertNotEqual(echo(body)["conn"], first)
+
+
 class BackendRestartTest(ModuleCase):
     """A backend that restarts on its port: a pooled connection it closed is not used, and a
     worker whose backend was down serves again as soon as it is up (ajp13 workers keep no state)."""

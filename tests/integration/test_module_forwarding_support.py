@@ -33,10 +33,14 @@ def worker_lines(name, port, **props):
     return "\n".join(lines) + "\n"
 
 
+ONE_PREFORK_CHILD = "ServerLimit 1\nStartServers 1\nMinSpareServers 1\nMaxSpareServers 1\nMaxRequestWorkers 1\n"
+
+
 def start_httpd(conf, workers, **kw):
     if not os.path.exists(module_path()):
         raise unittest.SkipTest("mod_jk.so not built at " + module_path())
-    return Httpd(ONE_CHILD + BASE_JK + conf, workers=workers, **kw).start()
+    one_child = ONE_PREFORK_CHILD if kw.get("mpm") == "prefork" else ONE_CHILD
+    return Httpd(one_child + BASE_JK + conf, workers=workers, **kw).start()
 
 
 class RawResponse:
