@@ -36,6 +36,7 @@ void collect_global(std::string_view name, const RawProperty& property, WorkerDe
 WorkerDefinition& definition_for(std::string_view name, const Origin& where,
                                  WorkerDefinitions& out) {
     if (auto* existing = out.find(name)) return *existing;
+    out.by_name.emplace(std::string(name), out.workers.size());
     out.workers.push_back(WorkerDefinition{std::string(name), where, false, {}});
     return out.workers.back();
 }
@@ -62,9 +63,8 @@ void apply_deprecated(const PropertySpec& spec, const RawProperty& property,
                             "'" + property.key + "' ignored: '" + successor_key + "' is set");
         return;
     }
-    auto& target = definition.get(spec.successor);
     if (spec.deprecation == Deprecation::rename) {
-        target = setting_of(property);
+        definition.set(spec.successor, setting_of(property));
         return;
     }
     const auto flag = parse_boolean(property.pieces.back().value);
@@ -76,8 +76,8 @@ void apply_deprecated(const PropertySpec& spec, const RawProperty& property,
     }
     // stopped beats disabled, whichever line comes first.
     const bool stopped = spec.deprecation == Deprecation::true_to_stopped;
-    if (!*flag || (!stopped && target)) return;
-    target = WorkerSetting{{RawPiece{stopped ? "S" : "D", where}}, {}};
+    if (!*flag || (!stopped && definition.get(spec.successor) != nullptr)) return;
+    definition.set(spec.successor, WorkerSetting{{RawPiece{stopped ? "S" : "D", where}}, {}});
 }
 
 void collect_worker_property(std::string_view rest, const RawProperty& property,
@@ -113,7 +113,7 @@ void collect_worker_property(std::string_view rest, const RawProperty& property,
         apply_deprecated(*spec, property, store, worker, definition, diagnostics);
         return;
     }
-    definition.get(spec->id) = setting_of(property);
+    definition.set(spec->id, setting_of(property));
 }
 
 }  // namespace
@@ -122,11 +122,24 @@ std::string WorkerSetting::joined() const {
     return RawProperty{{}, pieces}.joined();
 }
 
-const WorkerDefinition* WorkerDefinitions::find(std::string_view name) const {
-    for (const auto& worker : workers) {
-        if (worker.name == name) return &worker;
+const WorkerSetting* WorkerDefinition::get(PropertyId id) const {
+    for (const auto& [key, setting] : settings) {
+        if (key == id) return &setting;
     }
     return nullptr;
+}
+
+void WorkerDefinition::set(PropertyId id, WorkerSetting setting) {
+    if (auto* existing = get(id)) {
+        *existing = std::move(setting);
+    } else {
+        settings.emplace_back(id, std::move(setting));
+    }
+}
+
+const WorkerDefinition* WorkerDefinitions::find(std::string_view name) const {
+    const auto it = by_name.find(std::string(name));
+    return it == by_name.end() ? nullptr : &workers[it->second];
 }
 
 WorkerDefinition* WorkerDefinitions::find(std::string_view name) {

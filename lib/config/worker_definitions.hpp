@@ -3,9 +3,10 @@
 // resolves worker.X.reference inheritance. Values are still text here.
 #pragma once
 
-#include <array>
+#include <utility>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/diagnostic.hpp"
@@ -28,20 +29,21 @@ struct WorkerDefinition {
     std::string name;
     Origin first_seen;
     bool referenced = false;  // some worker copies from it (a template)
-    std::array<std::optional<WorkerSetting>, property_count> settings;
+    // Sparse: a worker sets a handful of the table's properties.
+    std::vector<std::pair<PropertyId, WorkerSetting>> settings;
 
-    const std::optional<WorkerSetting>& get(PropertyId id) const {
-        return settings[static_cast<std::size_t>(id)];
+    const WorkerSetting* get(PropertyId id) const;
+    WorkerSetting* get(PropertyId id) {
+        return const_cast<WorkerSetting*>(static_cast<const WorkerDefinition*>(this)->get(id));
     }
-    std::optional<WorkerSetting>& get(PropertyId id) {
-        return settings[static_cast<std::size_t>(id)];
-    }
+    void set(PropertyId id, WorkerSetting setting);
 };
 
 struct WorkerDefinitions {
     std::vector<WorkerDefinition> workers;  // in order of first appearance
     std::optional<WorkerSetting> list;      // worker.list
     std::optional<WorkerSetting> maintain;  // worker.maintain
+    std::unordered_map<std::string, std::size_t> by_name;  // index into workers
 
     const WorkerDefinition* find(std::string_view name) const;
     WorkerDefinition* find(std::string_view name);

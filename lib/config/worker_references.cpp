@@ -29,11 +29,11 @@ struct Resolver {
     }
 
     void copy_missing(WorkerDefinition& to, const WorkerDefinition& from) {
-        for (std::size_t i = 0; i < property_count; ++i) {
-            if (static_cast<PropertyId>(i) == PropertyId::reference) continue;
-            if (to.settings[i] || !from.settings[i]) continue;
-            to.settings[i] = from.settings[i];
-            if (to.settings[i]->inherited_from.empty()) to.settings[i]->inherited_from = from.name;
+        for (const auto& [id, setting] : from.settings) {
+            if (id == PropertyId::reference || to.get(id) != nullptr) continue;
+            WorkerSetting copy = setting;
+            if (copy.inherited_from.empty()) copy.inherited_from = from.name;
+            to.set(id, std::move(copy));
         }
     }
 
