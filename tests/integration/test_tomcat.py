@@ -115,6 +115,35 @@ class TomcatRequestTest(FrontedTomcat):
         self.assertEqual(self.one(echo, "uri"), "/app/echo.jsp")
         self.assertEqual(self.one(echo, "query"), "x=1")
 
+    def test_paths_map_in_tomcat_as_if_sent_to_it_directly(self):
+        # (servlet path, path info) through ajpgate must equal Tomcat's own HTTP connector's view
+        # of the raw path: normalisation in httpd/ajpgate may change the URI's spelling, never
+        # what it selects. Path parameters, dot segments and encodings are the tricky bits.
+        paths = ("/app/echo/a%20b", "/app/echo/%C3%BC", "/app/echo/p;v=1/q", "/app/..;/app/echo.jsp",
+                 "/app/echo/..;/echo.jsp", "/app/echo.jsp;foo=bar", "/app/echo/a+b", "/app/echo/a%25b",
+                 "/app/./echo/x/../y", "/app/echo/%7Euser", "/app/echo//x", "/app/echo/%2e%2e/echo.jsp",
+                 "/app/echo/x;jsessionid=ABC")
+        for path in paths:
+            with self.subTest(path=path):
+                via_ajp = self.send("GET", path)
+                direct = request(self.node.http_port, "GET", path)
+                self.assertEqual(direct.status, 200)
+                direct = direct.echo()
+                self.assertEqual((via_ajp["servlet_path"], via_ajp["path_info"]),
+                                 (direct["servlet_path"], direct["path_info"]))
+        # The one difference, shared with mod_jk: an encoded ";" reaches the mapper decoded and
+        # then counts as a path parameter, so "x%3By" selects "/x" where Tomcat alone sees "/x;y".
+        self.assertEqual(self.send("GET", "/app/echo/x%3By")["path_info"], ["/x"])
+        self.assertEqual(request(self.node.http_port, "GET", "/app/echo/x%3By").echo()["path_info"], ["/x;y"])
+
+    def test_forwarded_uri_is_the_normalised_path_re_encoded(self):
+        for sent, seen in (("/app/./echo/x/../y", "/app/echo/y"), ("/app/echo/%7Euser", "/app/echo/~user"),
+                           ("/app/echo/a%20b", "/app/echo/a%20b"), ("/app/echo/%C3%BC", "/app/echo/%C3%BC"),
+                           ("/app/echo.jsp;foo=bar", "/app/echo.jsp"),
+                           ("/app/echo/x;jsessionid=ABC", "/app/echo/x;jsessionid=ABC")):
+            with self.subTest(path=sent):
+                self.assertEqual(self.one(self.send("GET", sent), "uri"), seen)
+
     # --- methods ----------------------------------------------------------------------------
 
     def test_every_method_reaches_tomcat(self):
