@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "balancer/snapshot.hpp"
 #include "test_balancer_support.hpp"
 
 extern "C" {
@@ -301,6 +302,39 @@ void test_forced_member_recovers_on_success(void**) {
     assert_true(balancer::display_state(b.view.member(*sel.member)) == "OK/IDLE");
 }
 
+void test_snapshot(void**) {
+    Setup s({{"a", 2}, {"b", 1, 0, "", "", config::Activation::disabled, 4}});
+    StateBuffer b(s);
+    balancer::RequestContext request;
+    const std::size_t m = *balancer::select_member(s.lb, b.view, request).member;
+    assert_int_equal(m, 0);
+    balancer::begin_request(b.view, 0);
+    balancer::begin_request(b.view, 0);
+    balancer::end_request(s.lb, b.view, 0, Outcome::closed, {10, 2000}, at_seconds(5));
+    const balancer::MemberSnapshot a = balancer::snapshot_member(b.view, 0);
+    assert_true(a.state == MemberState::ok);
+    assert_true(a.state_name == "OK");
+    assert_true(a.activation_name == "ACT");
+    assert_int_equal(a.elected, 1);
+    assert_int_equal(a.sessions, 1);
+    assert_int_equal(a.lb_value, 1);
+    assert_int_equal(a.lb_mult, 1);
+    assert_int_equal(a.bytes_read, 10);
+    assert_int_equal(a.bytes_written, 2000);
+    assert_int_equal(a.errors, 1);
+    assert_int_equal(a.busy, 1);
+    assert_int_equal(a.max_busy, 2);
+    assert_int_equal(a.lbfactor, 2);
+    assert_int_equal(a.error_time.count(), at_seconds(5).count());
+    const balancer::MemberSnapshot d = balancer::snapshot_member(b.view, 1);
+    assert_true(d.activation_name == "DIS");
+    assert_int_equal(d.busy_limit, 4);
+    assert_int_equal(d.lb_mult, 2);
+    const balancer::MemberSnapshot none = balancer::snapshot_member(b.view, 2);
+    assert_int_equal(none.elected, 0);
+    assert_true(none.state_name.empty());
+}
+
 }  // namespace
 
 int main() {
@@ -316,6 +350,7 @@ int main() {
         cmocka_unit_test(test_fail_on_status),
         cmocka_unit_test(test_decay),
         cmocka_unit_test(test_forced_member_recovers_on_success),
+        cmocka_unit_test(test_snapshot),
     };
     return cmocka_run_group_tests_name("balancer_health", tests, nullptr, nullptr);
 }

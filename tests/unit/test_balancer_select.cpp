@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer/retry.hpp"
 #include "test_balancer_support.hpp"
 
 extern "C" {
@@ -400,6 +401,60 @@ void test_weights(void**) {
     }
 }
 
+void test_retry_budget(void**) {
+    using balancer::RetryStep;
+    struct Case { int members, retries, lb_retries; int rounds, per_round; int attempts; };
+    const Case cases[] = {
+        {4, 2, 2, 2, 2, 4}, {3, 2, 5, 2, 3, 6}, {4, 0, 0, 1, 1, 1}, {2, 3, 1, 3, 1, 3}, {1, 2, 2, 2, 1, 2},
+    };
+    for (const Case& c : cases) {
+        std::vector<MemberSpec> specs;
+        for (int i = 0; i < c.members; ++i) specs.push_back({"m" + std::to_string(i)});
+        Setup s(specs);
+        s.lb.retries = c.retries;
+        s.lb.lb_retries = c.lb_retries;
+        s.lb.retry_interval = std::chrono::milliseconds(100);
+        StateBuffer b(s);
+        balancer::AttemptBudget budget(s.lb);
+        assert_int_equal(budget.rounds(), c.rounds);
+        assert_int_equal(budget.per_round(), c.per_round);
+        // Every attempt fails (connection refused): count them, members distinct per round.
+        RequestContext request;
+        int attempts = 0;
+        int sleeps = 0;
+        balancer::MemberSet this_round;
+        for (;;) {
+            const balancer::Selection sel = select_member(s.lb, b.view, request);
+            if (!sel.member) fail_msg("%d members: nothing selected after %d attempts", c.members, attempts);
+            if (this_round.contains(*sel.member)) fail_msg("member %zu tried twice in a round", *sel.member);
+            this_round.insert(*sel.member);
+            ++attempts;
+            balancer::begin_request(b.view, *sel.member);
+            balancer::end_request(s.lb, b.view, *sel.member, balancer::Outcome::connect_failed, {}, at_seconds(0));
+            const RetryStep step = budget.after_failure(request);
+            if (step == RetryStep::give_up) break;
+            if (step == RetryStep::retry_after_interval) {
+                ++sleeps;
+                this_round = {};
+                assert_int_equal(request.tried.size(), 0);
+            }
+        }
+        assert_int_equal(attempts, c.attempts);
+        assert_int_equal(sleeps, c.rounds - 1);
+        assert_int_equal(budget.retry_interval().count(), 100);
+    }
+    // A selection that finds nothing ends the round at once.
+    Setup s({{"a"}, {"b"}});
+    s.lb.retries = 2;
+    s.lb.lb_retries = 2;
+    balancer::AttemptBudget budget(s.lb);
+    RequestContext request;
+    request.tried.insert(0);
+    assert_true(budget.after_failure(request, true) == RetryStep::retry_after_interval);
+    assert_false(request.tried.contains(0));
+    assert_true(budget.after_failure(request, true) == RetryStep::give_up);
+}
+
 }  // namespace
 
 int main() {
@@ -419,6 +474,7 @@ int main() {
         cmocka_unit_test(test_forced_recovery),
         cmocka_unit_test(test_busy_limit_and_lbfactor_change),
         cmocka_unit_test(test_weights),
+        cmocka_unit_test(test_retry_budget),
     };
     return cmocka_run_group_tests_name("balancer_select", tests, nullptr, nullptr);
 }
