@@ -5,7 +5,7 @@
 
 namespace ajpgate::config {
 
-void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
+bool add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
                 const Origin& where, Diagnostics& diagnostics) {
     const auto& worker = ajp13[index];
     const bool twice = std::any_of(lb.members.begin(), lb.members.end(),
@@ -13,7 +13,7 @@ void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t
     if (twice) {
         diagnostics.warning(where.file, where.line,
                             "lb '" + lb.name + "' lists member '" + worker.name + "' twice");
-        return;
+        return false;
     }
     LbMember member;
     member.worker = index;
@@ -25,12 +25,15 @@ void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t
     member.activation = worker.port == 0 ? Activation::stopped : worker.activation;
     member.secret = worker.secret.empty() ? lb.secret : worker.secret;
     lb.members.push_back(std::move(member));
+    return true;
 }
 
 void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& ajp13,
-                            const Origin& where, Diagnostics& diagnostics) {
+                            const std::vector<Origin>& listed_at, Diagnostics& diagnostics) {
     std::map<std::string, std::string> owner;  // route -> member name
-    for (const auto& member : lb.members) {
+    for (std::size_t i = 0; i < lb.members.size(); ++i) {
+        const auto& member = lb.members[i];
+        const auto& where = listed_at[i];
         const auto& name = ajp13[member.worker].name;
         const auto [it, inserted] = owner.emplace(member.route, name);
         if (!inserted) {
@@ -40,7 +43,9 @@ void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& 
                                   "' (routes must be unique within an lb)");
         }
     }
-    for (const auto& member : lb.members) {
+    for (std::size_t i = 0; i < lb.members.size(); ++i) {
+        const auto& member = lb.members[i];
+        const auto& where = listed_at[i];
         if (member.redirect.empty()) continue;
         const auto& name = ajp13[member.worker].name;
         if (owner.count(member.redirect) == 0) {

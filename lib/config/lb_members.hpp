@@ -11,12 +11,13 @@ namespace ajpgate::config {
 
 // Appends ajp13[index] to lb's members with its member properties (lbfactor,
 // route, ...), the lb's secret when it has none, and activation stopped when
-// its port is 0. A member listed twice is dropped with a warning.
-void add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
+// its port is 0. A member listed twice is dropped with a warning (returns false).
+bool add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
                 const Origin& where, Diagnostics& diagnostics);
 
 // Routes unique within the lb; each redirect names a route of the same lb.
+// `listed_at[i]` is where member i was named in balance_workers.
 void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& ajp13,
-                            const Origin& where, Diagnostics& diagnostics);
+                            const std::vector<Origin>& listed_at, Diagnostics& diagnostics);
 
 }  // namespace ajpgate::config

@@ -14,8 +14,11 @@ struct Section {
     const char* key_prefix;  // how the sample spells the key
 };
 
+// Each property is listed in the one section whose scope equals its own.
 constexpr Section kSections[] = {
     {scope_global, "Global properties", "worker."},
+    {scope_ajp13 | scope_lb | scope_status, "Every worker type", "worker.node1."},
+    {scope_ajp13 | scope_lb, "ajp13 and lb workers", "worker.node1."},
     {scope_ajp13, "ajp13 workers (and lb members)", "worker.node1."},
     {scope_lb, "lb workers", "worker.loadbalancer."},
     {scope_status, "status workers", "worker.jkstatus."},
@@ -52,19 +55,35 @@ std::string cell(std::string_view text) {
     return out;
 }
 
+// Where ajpgate is stricter than mod_jk, which silently guesses in these cases.
+constexpr std::string_view kDifferences =
+    "### Differences from mod_jk\n\n"
+    "- A value that does not parse (integer, boolean, choice) is an error naming file and line; "
+    "mod_jk silently uses the default.\n"
+    "- An unknown property is an error with a \"did you mean\" hint.\n"
+    "- An lb member that is never defined, or a worker.list entry without any property, is an "
+    "error: mod_jk invents an ajp13 worker on localhost:8009, so a typo sends traffic there.\n"
+    "- `balance_workers` on a worker whose type is not `lb` is an error naming the fix "
+    "(`worker.X.type=lb`).\n"
+    "- Duplicate routes within an lb and a `redirect` to no route of the lb are errors.\n"
+    "- `max_packet_size` outside 8192..65536 is an error (mod_jk clamps it).\n"
+    "- A line without `=` is an error (mod_jk skips it); a property the worker's type does not "
+    "use is a warning (mod_jk ignores it).\n"
+    "- As in mod_jk, `#` starts a comment even inside a value (a `secret` containing `#` is cut "
+    "there: a warning says so when `#` follows the value's text directly), and a trailing `\\` "
+    "does not continue the line (warning).\n\n";
+
 }  // namespace
 
 std::string render_properties_markdown() {
-    std::string out;
+    std::string out(kDifferences);
     for (const auto& section : kSections) {
         out += "### ";
         out += section.title;
         out += "\n\n| property | type | default | unit | applies to | description |\n";
         out += "|---|---|---|---|---|---|\n";
         for (const auto& spec : property_table()) {
-            // A property shared by several types is listed under the first of them.
-            const unsigned first = spec.scope & (~spec.scope + 1);
-            if (first != section.scope) continue;
+            if (spec.scope != section.scope) continue;
             out += "| `" + std::string(spec.name) + "` | " + to_string(spec.type) + " | " +
                    cell(default_cell(spec)) + " | " + std::string(spec.unit) + " | " +
                    scope_names(spec.scope) + " | " + cell(spec.doc) + " |\n";
@@ -83,7 +102,7 @@ std::string render_properties_sample() {
         out += section.title;
         out += " ----\n";
         for (const auto& spec : property_table()) {
-            if ((spec.scope & section.scope) == 0 || spec.deprecation != Deprecation::none) {
+            if (spec.scope != section.scope || spec.deprecation != Deprecation::none) {
                 continue;
             }
             out += "\n# " + std::string(spec.doc) + "\n# type: " + to_string(spec.type);

@@ -129,12 +129,14 @@ void ConfigBuilder::add_lb(const WorkerDefinition& definition) {
         diagnostics_.error(definition.first_seen.file, definition.first_seen.line,
                            "lb worker '" + lb.name + "' has no balance_workers");
     }
+    std::vector<Origin> listed_at;  // parallel to lb.members
     for (std::size_t i = 0; i < names.size() && i < origins.size(); ++i) {
-        if (const auto index = member_index(lb, names[i], origins[i])) {
-            add_member(lb, ajp13_, *index, origins[i], diagnostics_);
+        const auto index = member_index(lb, names[i], origins[i]);
+        if (index && add_member(lb, ajp13_, *index, origins[i], diagnostics_)) {
+            listed_at.push_back(origins[i]);
         }
     }
-    validate_member_routes(lb, ajp13_, definition.first_seen, diagnostics_);
+    validate_member_routes(lb, ajp13_, listed_at, diagnostics_);
     lb_.push_back(std::move(lb));
 }
 

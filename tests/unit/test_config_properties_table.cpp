@@ -243,6 +243,7 @@ void test_rendered_documentation(void**) {
     assert_non_null(std::strstr(sample.c_str(), "\n#worker.maintain=60\n"));
     assert_non_null(std::strstr(sample.c_str(), "\n#worker.loadbalancer.method=R\n"));
     assert_non_null(std::strstr(sample.c_str(), "default: socket_timeout*1000"));
+    assert_non_null(std::strstr(markdown.c_str(), "### Differences from mod_jk"));
     assert_non_null(
         std::strstr(markdown.c_str(), "| `ping_timeout` | milliseconds | `10000` | ms |"));
     // the sample is itself valid workers.properties syntax once uncommented lines are read

@@ -248,16 +248,17 @@ void test_balance_workers_needs_type_lb(void**) {
 }
 
 void test_routes_and_redirects(void**) {
-    expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a,b\n"
+    expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a\n"
+                            "worker.lb.balance_workers=b\n"
                             "worker.a.route=same\nworker.b.route=same\n"),
-                 "members 'a' and 'b' have the same route 'same'");
+                 "members 'a' and 'b' have the same route 'same'", 4);
     // default routes are the names: a route equal to another member's name collides
     expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a,b\n"
                             "worker.a.route=b\nworker.b.port=1\n"),
                  "same route 'b'");
     expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a,b\n"
                             "worker.a.redirect=c\nworker.b.port=1\n"),
-                 "member 'a' redirects to 'c', which is not a route of this lb");
+                 "member 'a' redirects to 'c', which is not a route of this lb", 3);
     const auto self = parse_text("worker.list=lb\nworker.lb.type=lb\n"
                                  "worker.lb.balance_workers=a\nworker.a.redirect=a\n");
     expect_config(self);
