@@ -30,7 +30,7 @@ PINGS = {"ping_timeout": 300, "connect_timeout": 300, "prepost_timeout": 300}
 class FaultsTest(ModuleCase):
     CONF = ("JkMount /app/* was1\nJkMount /slow/* slow1\nJkMount /ping/* ping1\n"
             "JkMount /dead/* dead1\nJkMount /nocp/* nocp1\nJkMount /once/* once1\nJkMount /norc/* norc1\n"
-            "JkMount /one/* one1\nJkMount /ext/* was1;reply_timeout=400\n"
+            "JkMount /one/* one1\nJkMount /ext/* was1;reply_timeout=400\nJkUnMount /app/secret/* was1\n"
             "LoadModule env_module /usr/lib/apache2/modules/mod_env.so\n"
             "<Location /app/envtimeout>\n  SetEnv JK_REPLY_TIMEOUT 400\n</Location>\n")
     EXTRA_BACKENDS = {"nocpong": ("--no-cpong",)}
@@ -256,6 +256,24 @@ class FaultsTest(ModuleCase):
                 self.assertEqual(resp.status, 400, resp.data[:200])
         time.sleep(0.1)
         self.assertEqual(requests_tagged(self.backend, "climb"), [])
+
+    def test_path_parameter_dot_segments(self):
+        # httpd sees "..;" as a plain segment; Tomcat would drop the parameter and climb.
+        # The module maps (and forwards) the path Tomcat would see.
+        mark = self.log_mark()
+        resp = raw_get(self.httpd.port, "/app/..;/..;/x", [("X-Tag", "dotparam")])
+        self.assertEqual(resp.status, 400, resp.data[:200])
+        lines = self.new_log_lines(mark)
+        self.assertEqual(len([line for line in lines if "AJPG0102" in line]), 1, lines)
+        # An unmounted area stays unreachable through "..;".
+        for path in ("/app/pub/..;/secret/x", "/app/secret/x", "/app/pub;x=1/..;/secret/x"):
+            with self.subTest(path=path):
+                self.assertEqual(raw_get(self.httpd.port, path, [("X-Tag", "dotparam")]).status, 404)
+        time.sleep(0.1)
+        self.assertEqual(requests_tagged(self.backend, "dotparam"), [])
+        # Inside the mount it is forwarded as the path Tomcat would serve.
+        resp = raw_get(self.httpd.port, "/app/pub/..;/other", [("X-Tag", "dotparam-ok")])
+        self.assertEqual((resp.status, echo(resp.body)["uri"]), (200, "/app/other"))
 
 
 if __name__ == "__main__":
