@@ -87,7 +87,7 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     prop(prepost_timeout, "prepost_timeout", T::milliseconds, "0", "ms", kAjp, 0, kMax, nullptr,
          "CPONG wait before each request; > 0 enables ping_mode P (legacy)"),
     ruled(connection_ping_interval, "connection_ping_interval", T::seconds,
-          "0; ping_timeout/100 with ping_mode I", "s", kAjp, 0, kMax,
+          "0; (ping_timeout/1000)*10 with ping_mode I", "s", kAjp, 0, kMax,
           "Idle time after which a pooled connection is probed"),
     ruled(connection_pool_size, "connection_pool_size", T::integer, "auto (ThreadsPerChild)", "",
           kAjp, 1, kMax, "Connections kept per httpd child process"),

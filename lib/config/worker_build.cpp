@@ -41,7 +41,8 @@ void apply_host(const WorkerSettings& s, Ajp13Worker& w, Diagnostics& diagnostic
 
 // mod_jk: connect_timeout/prepost_timeout > 0 switch their probe on; a probe
 // switched on by ping_mode without its own timeout uses ping_timeout; mode I
-// without an interval probes every ping_timeout/100 seconds.
+// without an interval probes every (ping_timeout/1000)*10 seconds, in whole
+// seconds as mod_jk computes it.
 void apply_ping(const WorkerSettings& s, Ajp13Worker& w) {
     w.ping_mode = s.get<PingFlags>(Id::ping_mode);
     w.ping_timeout = s.get<milliseconds>(Id::ping_timeout);
@@ -53,7 +54,7 @@ void apply_ping(const WorkerSettings& s, Ajp13Worker& w) {
     if (w.ping_mode.prepost && w.prepost_timeout.count() == 0) w.prepost_timeout = w.ping_timeout;
     w.connection_ping_interval = s.get<seconds>(Id::connection_ping_interval);
     if (w.ping_mode.interval && !s.is_set(Id::connection_ping_interval)) {
-        w.connection_ping_interval = seconds(w.ping_timeout.count() / 100);
+        w.connection_ping_interval = seconds(w.ping_timeout.count() / 1000 * 10);
     }
 }
 

@@ -134,8 +134,8 @@ void test_derived_defaults(void**) {
     const auto p = parse_text(
         "worker.list=a,b,c,d,lb\n"
         "worker.a.socket_timeout=5\n"            // connect timeout follows: 5000 ms
-        "worker.a.ping_mode=I\n"                 // interval: ping_timeout/100 s
-        "worker.a.ping_timeout=3000\n"
+        "worker.a.ping_mode=I\n"                 // interval: (ping_timeout/1000)*10 s
+        "worker.a.ping_timeout=3500\n"          // whole seconds first: 30 s, not 35 s
         "worker.b.socket_timeout=5\nworker.b.socket_connect_timeout=300\n"
         "worker.b.ping_mode=CP\n"                // C and P take ping_timeout
         "worker.b.connection_ping_interval=7\n"
