@@ -101,13 +101,16 @@ int serve_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, con
         return OK;
     }
     const Failure failure = classify(e.result);
+    // Headers the backend sent but httpd has not passed on yet can still give way to a clean
+    // error page (httpd drops headers_out for it); once bytes went out, only an abort is honest.
+    const bool under_way = e.response_started && response.sent_anything();
     // A retried request says so: the same failure on two connections is a different story.
     const std::string tries = outcome.attempts > 1 ? " after " + std::to_string(outcome.attempts) + " attempts" : "";
     logger.log(failure.level, failure.code,
                who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries +
-                   (e.response_started ? "; response was under way, client connection aborted"
-                                       : "; " + std::to_string(failure.status)));
-    if (e.response_started || e.result == transport::ExchangeResult::client_write_failed) {
+                   (under_way ? "; response was under way, client connection aborted"
+                              : "; " + std::to_string(failure.status)));
+    if (under_way || e.result == transport::ExchangeResult::client_write_failed) {
         response.abort(failure.status);
         return OK;
     }

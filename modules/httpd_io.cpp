@@ -87,6 +87,7 @@ bool ClientResponse::start(ajp13::SendHeadersView& headers) {
 }
 
 bool ClientResponse::pass(apr_bucket* bucket) {
+    sent_ = true;
     APR_BRIGADE_INSERT_TAIL(brigade_, bucket);
     const apr_status_t rv = ap_pass_brigade(r_->output_filters, brigade_);
     apr_brigade_cleanup(brigade_);

@@ -35,6 +35,9 @@ public:
     // (the ;use_server_errors= mount extension). 0: never.
     void use_server_errors_from(int threshold) { server_errors_from_ = threshold; }
     bool suppressed() const noexcept { return suppressed_; }
+    // Whether anything (headers included) went down the output filters: until then a failed
+    // exchange can still be answered with a clean error page.
+    bool sent_anything() const noexcept { return sent_; }
 
 private:
     bool pass(apr_bucket* bucket);
@@ -43,6 +46,7 @@ private:
     apr_bucket_brigade* brigade_;
     int server_errors_from_ = 0;
     bool suppressed_ = false;
+    bool sent_ = false;
 };
 
 }  // namespace ajpgate::httpd

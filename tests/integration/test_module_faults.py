@@ -142,11 +142,32 @@ class FaultsTest(ModuleCase):
         resp = self.assert_bad_gateway("oversize", "oversize-packet")
         self.assertEqual(resp.status, 502)
 
+    def assert_clean_502_keeps_client_connection(self, tag, fault):
+        """The backend failed after its headers but before any byte went to the client: a
+        clean 502 page, and the client's keep-alive connection carries the next request."""
+        mark = self.log_mark()
+        conn = self.connection()
+        try:
+            conn.request("GET", "/app/" + tag, headers=tagged(tag, fault=fault))
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual((resp.status, resp.reason), (502, "Bad Gateway"))
+            self.assertIn(b"Bad Gateway", body)
+            self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))  # httpd's page
+            conn.request("GET", "/app/same-client-conn")
+            self.assertEqual(conn.getresponse().status, 200)
+        finally:
+            conn.close()
+        line = self.assert_one_error_line(mark, "AJPG0112", "was1", "; 502")
+        self.assertNotIn("aborted", line)
+        [rec] = wait_records_tagged(self.backend, tag)
+        self.assert_next_request_on_new_connection([rec["conn"]])
+
     def test_chunk_length_overflow(self):
-        self.assert_bad_gateway("overflow", "chunk-length-overflow")
+        self.assert_clean_502_keeps_client_connection("overflow", "chunk-length-overflow")
 
     def test_headers_twice(self):
-        self.assert_bad_gateway("twice", "headers-twice")
+        self.assert_clean_502_keeps_client_connection("twice", "headers-twice")
 
     def test_second_response_is_not_delivered_and_connection_dropped(self):
         status, _, body = self.httpd.get("/app/second", headers=tagged("second", fault="second-response"))
