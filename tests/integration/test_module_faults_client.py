@@ -113,6 +113,25 @@ class PreforkTest(ModuleCase):
         self.assertNotEqual(echo(body)["conn"], first)
 
 
+class IdlePoolTest(ModuleCase):
+    """connection_pool_timeout: the watchdog closes connections idle for longer (none kept:
+    connection_pool_minsize=0), and the next request simply opens a new one."""
+
+    CONF = "JkMount /app/* was1\nJkWatchdogInterval 1\n"
+    WORKER_PROPS = {"connection_pool_timeout": 1, "connection_pool_minsize": 0}
+
+    def test_idle_connection_closed_by_watchdog(self):
+        status, _, body = self.httpd.get("/app/idle")
+        self.assertEqual(status, 200)
+        idle = echo(body)["conn"]
+        started = time.monotonic()
+        self.backend.wait_closed_record(idle, timeout=5)
+        self.assertGreater(time.monotonic() - started, 0.5)  # not closed at once: it was idle first
+        status, _, body = self.httpd.get("/app/after-idle")
+        self.assertEqual(status, 200)
+        self.assertNotEqual(echo(body)["conn"], idle)
+
+
 class BackendRestartTest(ModuleCase):
     """A backend that restarts on its port: a pooled connection it closed is not used, and a
     worker whose backend was down serves again as soon as it is up (ajp13 workers keep no state)."""
