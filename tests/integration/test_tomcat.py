@@ -3,6 +3,7 @@
 Every assertion reads echo.jsp's report, i.e. the servlet API's view of the forwarded request
 (method, URI, query, headers, body checksum, addresses), and compares it with what this client
 sent. Responses (status, cookies, sessions, big bodies) are in test_tomcat_response.py."""
+import base64
 import hashlib
 import http.client
 import os
@@ -15,7 +16,20 @@ from httpd import Httpd, module_path  # noqa: E402
 from tomcat import (ajp13_worker, exchange, parse_echo, request, shared_node,  # noqa: E402
                     tomcat_available)
 
-JK_CONF = "JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel debug\nJkMount /app/* was1\n"
+JK_CONF = """JkWorkersFile workers.properties
+JkLogFile logs/mod_jk.log
+JkLogLevel debug
+JkMount /app/* was1
+<Location /app/echo/private>
+  AuthType Basic
+  AuthName "ajpgate test"
+  AuthUserFile htpasswd
+  Require valid-user
+</Location>
+"""
+AUTH_MODULES = ("authz_core", "authn_core", "authn_file", "auth_basic", "authz_user")
+# alice:wonderland in httpd's {SHA} htpasswd form.
+HTPASSWD = "alice:{SHA}" + base64.b64encode(hashlib.sha1(b"wonderland").digest()).decode() + "\n"
 
 
 def require_module_and_tomcat():
@@ -32,7 +46,8 @@ class FrontedTomcat(unittest.TestCase):
     def setUpClass(cls):
         require_module_and_tomcat()
         cls.node = shared_node("was1")
-        cls.httpd = Httpd(JK_CONF, workers=ajp13_worker(cls.node)).start()
+        cls.httpd = Httpd(JK_CONF, workers=ajp13_worker(cls.node), files={"htpasswd": HTPASSWD},
+                          modules=AUTH_MODULES).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -90,6 +105,29 @@ class TomcatRequestTest(FrontedTomcat):
         self.assertEqual(answer.status, 200)
         got = dict(line.split(": ", 1) for line in answer.body.decode().splitlines() if ": " in line)
         self.assertEqual(got, {"cookie.first": "1", "cookie.second": "zwei"})
+
+    def test_coded_request_headers_arrive_unchanged(self):
+        # Each of these travels as a two-byte AJP code, not as a name: Tomcat must see them all.
+        sent = {"Accept": "text/html;q=0.9, */*;q=0.1", "Accept-Charset": "utf-8", "Accept-Encoding": "gzip, br",
+                "Authorization": "Bearer abc.def", "Cookie2": "$Version=1", "Pragma": "no-cache",
+                "Referer": "http://example.test/from?x=1", "Content-Type": "application/json"}
+        echo = self.send("POST", "/app/echo.jsp", body=b"{}", headers=sent)
+        for name, value in sent.items():
+            self.assertEqual(echo.get("header." + name.lower()), [value], name)
+        self.assertEqual(self.one(echo, "header.content-length"), "2")
+
+    def test_httpd_authenticated_user_reaches_tomcat(self):
+        denied = request(self.httpd.port, "GET", "/app/echo/private")
+        self.assertEqual(denied.status, 401)  # httpd's own answer: Tomcat is never asked
+        self.assertNotIn(b"remote_addr", denied.body)
+        token = base64.b64encode(b"alice:wonderland").decode()
+        echo = self.send("GET", "/app/echo/private", headers={"Authorization": "Basic " + token})
+        self.assertEqual(self.one(echo, "remote_user"), "alice")
+        self.assertEqual(self.one(echo, "auth_type"), "Basic")
+        self.assertEqual(self.one(echo, "path_info"), "/private")
+        wrong = base64.b64encode(b"alice:looking-glass").decode()
+        self.assertEqual(request(self.httpd.port, "GET", "/app/echo/private",
+                                 headers={"Authorization": "Basic " + wrong}).status, 401)
 
     # --- URI and query string ---------------------------------------------------------------
 

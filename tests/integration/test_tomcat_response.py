@@ -65,6 +65,19 @@ class TomcatResponseTest(FrontedTomcat):
         self.assertEqual((answer.status, answer.reason), (503, "Service Unavailable"))
         self.assertIn(b"requested error 503", answer.body)
 
+    def test_response_headers_arrive_unchanged(self):
+        answer = self.get("/app/headers.jsp?set=X-Extra:a%3Db%2C%20c&set=Vary:Accept&set=Vary:Cookie")
+        self.assertEqual(answer.status, 200)
+        self.assertEqual(answer.all("X-Multi"), ["one", "two"])
+        self.assertEqual(answer.header("Content-Language"), "ko-KR")  # AJP-coded response header
+        self.assertEqual(answer.header("Last-Modified"), "Tue, 14 Nov 2023 22:13:20 GMT")
+        self.assertEqual(answer.header("Cache-Control"), "no-store, max-age=0")
+        self.assertEqual(answer.header("X-Long"), "L" * 4000)
+        self.assertEqual(answer.header("X-Extra"), "a=b, c")
+        self.assertEqual(answer.all("Vary"), ["Accept,Cookie"])  # httpd's header filter folds Vary
+        self.assertEqual(answer.header("Content-Type"), "text/plain;charset=UTF-8")
+        self.assertEqual(answer.body.strip(), b"headers set")
+
     # --- redirects --------------------------------------------------------------------------
 
     def test_302_redirect_location_is_not_followed(self):

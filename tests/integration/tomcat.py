@@ -21,7 +21,8 @@ SERVER_XML = """<?xml version="1.0" encoding="UTF-8"?>
   <Service name="Catalina">
     <Connector address="127.0.0.1" port="{http_port}" protocol="HTTP/1.1" connectionTimeout="20000"/>
     <Connector address="127.0.0.1" port="{ajp_port}" protocol="AJP/1.3" {secret_attrs}
-               packetSize="{packet_size}" connectionTimeout="{ajp_timeout_ms}"/>
+               packetSize="{packet_size}" connectionTimeout="{ajp_timeout_ms}"
+               tomcatAuthentication="{tomcat_authentication}"/>
     <Engine name="Catalina" defaultHost="localhost" jvmRoute="{route}">
       {cluster}
       <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
@@ -37,7 +38,9 @@ def tomcat_available():
 
 class TomcatNode:
     def __init__(self, route="was1", secret=None, packet_size=8192, cluster_xml="",
-                 ajp_timeout_ms=60000):
+                 ajp_timeout_ms=60000, tomcat_authentication=True):
+        """tomcat_authentication=False: trust the user httpd authenticated (AJP remote_user),
+        as mod_jk set-ups do when httpd guards the application."""
         self.route = route
         self.secret = secret
         self.base = harness.scratch_dir(f"tomcat-{route}")
@@ -46,6 +49,7 @@ class TomcatNode:
         self.packet_size = packet_size
         self.cluster_xml = cluster_xml
         self.ajp_timeout_ms = ajp_timeout_ms
+        self.tomcat_authentication = tomcat_authentication
         self.process = None
         self._write_base()
 
@@ -63,7 +67,8 @@ class TomcatNode:
             f.write(SERVER_XML.format(http_port=self.http_port, ajp_port=self.ajp_port,
                                       secret_attrs=secret_attrs, packet_size=self.packet_size,
                                       route=self.route, cluster=self.cluster_xml,
-                                      ajp_timeout_ms=self.ajp_timeout_ms))
+                                      ajp_timeout_ms=self.ajp_timeout_ms,
+                                      tomcat_authentication=str(self.tomcat_authentication).lower()))
         shutil.copytree(WEBAPP_SRC, os.path.join(self.base, "webapps", "app"))
 
     def start(self, timeout=90.0):
@@ -104,10 +109,11 @@ _shared = {}
 
 
 def shared_node(route="was1"):
-    """One started plain node (no secret) per route for the whole test run: Tomcat takes seconds
-    to start, and suites that only read from it need not pay that each time."""
+    """One started plain node (no secret; remote_user from httpd trusted) per route for the whole
+    test run: Tomcat takes seconds to start, and suites that only read from it need not pay that
+    each time."""
     if route not in _shared:
-        node = TomcatNode(route).start()
+        node = TomcatNode(route, tomcat_authentication=False).start()
         atexit.register(node.stop)
         _shared[route] = node
     return _shared[route]
