@@ -157,6 +157,11 @@ class TomcatSeedConfigTest(unittest.TestCase):
         self.assertEqual(answer.status, 404)
         self.assertIn(b"HTTP Status 404", answer.body)
 
+    def test_context_root_redirect_comes_from_tomcat(self):
+        answer = request(self.httpd.port, "GET", "/app?x=1")
+        self.assertEqual(answer.status, 302)
+        self.assertEqual(answer.header("Location"), "/app/?x=1")
+
     def test_windows_rotatelogs_is_found_on_path_with_a_warning(self):
         self.assertRegex(self.httpd.error_log(),
                          r"AJPG0003 JkLogFile: 'bin/rotatelogs.exe' is not under ServerRoot .*; using /\S*rotatelogs")
