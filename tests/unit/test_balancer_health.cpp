@@ -16,6 +16,8 @@ extern "C" {
 #include <cmocka.h>
 }
 
+#include "test_balancer_pick.hpp"
+
 using namespace balancer_test;
 using balancer::HealthChange;
 using balancer::MemberState;
@@ -30,13 +32,6 @@ MemberState state_of(const StateBuffer& b, std::size_t member) { return balancer
 HealthChange attempt(const Setup& s, const StateBuffer& b, std::size_t member, Outcome outcome, long long second) {
     balancer::begin_request(b.view, member);
     return balancer::end_request(s.lb, b.view, member, outcome, {}, at_seconds(second));
-}
-
-std::size_t pick_fresh(const Setup& s, const StateBuffer& b) {
-    balancer::RequestContext request;
-    const balancer::Selection sel = balancer::select_member(s.lb, b.view, request);
-    if (!sel.member) fail_msg("no member selected");
-    return *sel.member;
 }
 
 void test_layout_and_placement(void**) {

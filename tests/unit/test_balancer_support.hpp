@@ -11,6 +11,7 @@
 #include "balancer/selector.hpp"
 #include "config/worker_model.hpp"
 
+
 namespace balancer_test {
 
 using namespace ajpgate;
