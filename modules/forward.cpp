@@ -84,8 +84,9 @@ int serve_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, con
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (outcome.result == transport::ServiceResult::connect_failed) {
+        const char* what = outcome.cping_failed ? ": no CPONG within the ping timeout" : ": cannot connect";
         logger.log(log::Level::error, msg::connect_failed,
-                   who + ": cannot connect after " + std::to_string(outcome.attempts) + " attempt(s); 503");
+                   who + what + " after " + std::to_string(outcome.attempts) + " attempt(s); 503");
         return HTTP_SERVICE_UNAVAILABLE;
     }
     const auto& e = outcome.exchange;

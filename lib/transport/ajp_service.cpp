@@ -77,9 +77,11 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         if (!taken.connection) {
             outcome.result = ServiceResult::connect_failed;
             outcome.backend_failed = true;
+            outcome.cping_failed = taken.probe_failed;
             continue;
         }
         outcome.result = ServiceResult::ok;
+        outcome.cping_failed = false;
         outcome.exchange = run_exchange(taken.connection->channel(), request, exchange_options, body, sink);
         const bool reusable = outcome.exchange.reusable && !options.disable_reuse;
         if (outcome.exchange.result == ExchangeResult::ok) ++taken.connection->requests;

@@ -39,6 +39,9 @@ struct ServiceOutcome {
     // The member failed in a way that says something about its health (for the balancer):
     // connect failure, CPING failure, protocol error, timeout, closed connection.
     bool backend_failed = false;
+    // connect_failed because the last connection taken did not answer its CPING (it was
+    // reachable), not because the connect itself failed: the log line says which.
+    bool cping_failed = false;
 };
 
 // Sleeps between attempts; injected so tests run without waiting.

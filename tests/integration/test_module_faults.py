@@ -226,7 +226,7 @@ class FaultsTest(ModuleCase):
         status, _, _ = self.httpd.get("/nocp/x", headers=tagged("nocp"))
         self.assertEqual(status, 503)
         self.assertLess(time.monotonic() - started, 3.0)
-        self.assert_one_error_line(mark, "AJPG0110", "nocp1", "503")
+        self.assert_one_error_line(mark, "AJPG0110", "nocp1", "no CPONG", "after 2 attempt(s); 503")
         forwarded = [r for r in self.backends["nocpong"].records() if r["type"] == "forward_request"]
         self.assertEqual(forwarded, [], "no request may go out on a connection that failed its CPING")
 
@@ -236,7 +236,7 @@ class FaultsTest(ModuleCase):
         status, _, _ = self.httpd.get("/dead/x")
         self.assertEqual(status, 503)
         self.assertLess(time.monotonic() - started, 3.0)
-        self.assert_one_error_line(mark, "AJPG0110", "dead1", "503")
+        self.assert_one_error_line(mark, "AJPG0110", "dead1", "cannot connect after 2 attempt(s); 503")
 
     def test_pool_exhausted_gives_503_after_acquire_timeout(self):
         slow = {}

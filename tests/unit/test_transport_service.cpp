@@ -100,6 +100,7 @@ void test_connect_failures_are_retried_then_reported(void**) {
     assert_int_equal(outcome.attempts, 2);
     assert_int_equal(h.sleeps, 1);
     assert_true(outcome.backend_failed);
+    assert_false(outcome.cping_failed);  // the connect itself failed
 }
 
 void test_connect_failure_then_success(void**) {
@@ -179,6 +180,17 @@ void test_cping_probe(void**) {
     outcome = silent.serve(options);
     assert_int_equal(outcome.attempts, 2);
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_false(outcome.cping_failed);
+
+    // Reachable but mute on every attempt: reported as a failed CPING, not a failed connect.
+    Harness mute;
+    mute.connector.add(BackendScript());
+    mute.connector.add(BackendScript());
+    outcome = mute.serve(options);
+    assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
+    assert_int_equal(outcome.attempts, 2);
+    assert_true(outcome.cping_failed);
+    assert_true(outcome.backend_failed);
 }
 
 void test_busy_pool(void**) {
