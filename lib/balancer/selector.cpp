@@ -142,7 +142,10 @@ Choice choose(const Pass& p) {
 std::uint32_t force_recovery(const Pass& p) {
     std::uint32_t forced = 0;
     for (std::size_t i = 0; i < p.state.size(); ++i) {
-        if (p.request.tried.contains(i)) continue;
+        // Members this request tried, and stopped ones, cannot take the forced try.
+        if (p.request.tried.contains(i) || effective_activation(p.state, p.request, i) == RuntimeActivation::stopped) {
+            continue;
+        }
         MemberSlot& slot = p.state.member(i);
         if (transition_state(slot, MemberState::error, MemberState::forced) ||
             transition_state(slot, MemberState::recovering, MemberState::forced)) {

@@ -35,7 +35,8 @@ HealthChange attempt(const Setup& s, const StateBuffer& b, std::size_t member, O
 }
 
 void test_layout_and_placement(void**) {
-    static_assert(std::is_trivially_copyable_v<balancer::MemberSlot> && std::is_trivially_copyable_v<balancer::LbHeader>);
+    static_assert(std::is_trivially_copyable_v<balancer::MemberSlot>);
+    static_assert(std::is_trivially_copyable_v<balancer::LbHeader>);
     static_assert(std::is_trivially_destructible_v<balancer::MemberSlot>);
     static_assert(std::is_standard_layout_v<balancer::MemberSlot> && std::is_standard_layout_v<balancer::LbHeader>);
     assert_int_equal(balancer::lb_state_bytes(0), 0);

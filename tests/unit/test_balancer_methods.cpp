@@ -26,6 +26,7 @@ using config::LbMethod;
 namespace {
 
 constexpr int kPicks = 10000;
+const std::vector<int> kRatios[] = {{1, 1}, {3, 1}, {1, 2, 5}};
 
 // Each member's share must be within `tolerance` (1%) of its lbfactor share.
 void expect_shares(const std::vector<double>& observed, const std::vector<int>& factors, const char* what,
@@ -72,7 +73,7 @@ void test_request_counting_methods(void**) {
 }
 
 void test_traffic_method(void**) {
-    for (const std::vector<int>& factors : {std::vector<int>{1, 1}, std::vector<int>{3, 1}, std::vector<int>{1, 2, 5}}) {
+    for (const std::vector<int>& factors : kRatios) {
         Setup s(specs_for(factors), LbMethod::traffic);
         StateBuffer b(s);
         std::vector<double> bytes(factors.size(), 0);
@@ -132,7 +133,7 @@ BusyRun run_busy_pattern(const std::vector<int>& factors, Duration duration) {
 // are compared, within the granularity of whole requests (a member with factor 1 among
 // 1:2:5 holds ~8 of ~64 concurrent requests: one request is 12% of it at any instant).
 void test_busyness_method(void**) {
-    for (const std::vector<int>& factors : {std::vector<int>{1, 1}, std::vector<int>{3, 1}, std::vector<int>{1, 2, 5}}) {
+    for (const std::vector<int>& factors : kRatios) {
         const BusyRun even = run_busy_pattern(factors, [](int) { return 24; });
         expect_shares(even.picks, factors, "busyness picks");
         expect_shares(even.busy_time, factors, "busyness busy time");
@@ -153,7 +154,9 @@ void test_ties_rotate(void**) {
         for (int k = 0; k < 30; ++k) {
             const std::size_t m = pick_fresh(s, b);
             // Nothing is busy or charged for Busyness/Traffic here: only the rotation spreads them.
-            if (k >= 3 && m != static_cast<std::size_t>(k % 3)) fail_msg("method %d pick %d went to %zu", static_cast<int>(method), k, m);
+            if (k >= 3 && m != static_cast<std::size_t>(k % 3)) {
+                fail_msg("method %d pick %d went to %zu", static_cast<int>(method), k, m);
+            }
             ++seen[m];
         }
         assert_int_equal(seen[0], 10);

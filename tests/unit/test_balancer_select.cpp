@@ -110,7 +110,9 @@ void test_distance(void**) {
 }
 
 void test_activation(void**) {
-    Setup s({{"a"}, {"d", 1, 0, "", "", config::Activation::disabled}, {"s", 1, 0, "", "", config::Activation::stopped}});
+    Setup s({{"a"},
+             {"d", 1, 0, "", "", config::Activation::disabled},
+             {"s", 1, 0, "", "", config::Activation::stopped}});
     StateBuffer b(s);
     for (int k = 0; k < 100; ++k) assert_int_equal(pick_fresh(s, b), 0);
     RequestContext to_disabled = request_with_cookie("JSESSIONID=x.d");
@@ -189,6 +191,7 @@ void test_forced_recovery(void**) {
     StateBuffer b(s);
     mark_error(s, b, 0);
     mark_error(s, b, 1);
+    mark_error(s, b, 2);  // stopped: not forced
     RequestContext request;
     const balancer::Selection sel = select_member(s.lb, b.view, request);
     assert_true(sel.member.has_value());
@@ -204,6 +207,7 @@ void test_forced_recovery(void**) {
     const balancer::Selection none = select_member(s.lb, b.view, request);
     assert_false(none.member.has_value());
     assert_int_equal(static_cast<int>(none.error), static_cast<int>(balancer::SelectError::none_usable));
+    assert_true(balancer::member_state(b.view.member(2)) == balancer::MemberState::error);
 }
 
 void test_busy_limit_and_lbfactor_change(void**) {

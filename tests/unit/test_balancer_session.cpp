@@ -126,6 +126,39 @@ void test_capacity(void**) {
     assert_false(empty.add(""));
 }
 
+bool inside(std::string_view part, std::string_view whole) {
+    return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
+// Random text over the characters that matter: every id found is a non-empty view into the
+// input without a delimiter, and its route is what route_of says.
+void test_random_input_invariants(void**) {
+    const char alphabet[] = ";=.,\" ?/#JSESSIONIDjsessionidx";
+    std::uint32_t random = 99;
+    const auto next = [&random](std::uint32_t bound) {
+        random = random * 1103515245u + 12345u;
+        return (random >> 16) % bound;
+    };
+    for (int round = 0; round < 20000; ++round) {
+        std::string uri;
+        std::string header;
+        for (std::uint32_t i = next(40); i > 0; --i) uri += alphabet[next(sizeof alphabet - 1)];
+        for (std::uint32_t i = next(60); i > 0; --i) header += alphabet[next(sizeof alphabet - 1)];
+        if (next(4) == 0) uri += ";jsessionid=a.b";
+        if (next(4) == 0) header += "; JSESSIONID=c.d";
+        const std::string_view headers[] = {header};
+        const SessionIds ids = find_session_ids(uri, headers, {});
+        for (const SessionId& id : ids) {
+            const bool from_uri = inside(id.id, uri);
+            if (id.id.empty() || (!from_uri && !inside(id.id, header))) {
+                fail_msg("bad view for [%s] [%s]", uri.c_str(), header.c_str());
+            }
+            if (id.id.find_first_of(from_uri ? ";/?#" : ";,") != std::string_view::npos) fail_msg("delimiter in id");
+            if (id.route != route_of(id.id) || (!id.route.empty() && !inside(id.route, id.id))) fail_msg("route");
+        }
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -135,6 +168,7 @@ int main() {
         cmocka_unit_test(test_cookie_header),
         cmocka_unit_test(test_path_before_cookies_in_order),
         cmocka_unit_test(test_capacity),
+        cmocka_unit_test(test_random_input_invariants),
     };
     return cmocka_run_group_tests_name("balancer_session", tests, nullptr, nullptr);
 }
