@@ -1,10 +1,12 @@
 // lib/balancer health: shared state layout and placement, outcomes, recovery timing with a
 // fake clock, probes, escalation, reply timeouts, decay.
 #include <cstring>
+#include <thread>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "balancer/retry.hpp"
 #include "balancer/snapshot.hpp"
 #include "test_balancer_support.hpp"
 
@@ -331,6 +333,74 @@ void test_snapshot(void**) {
     assert_true(none.state_name.empty());
 }
 
+// The seed's setup: was1 and was2, a session on was1, was1 killed, then restarted.
+void test_seed_failover_story(void**) {
+    Setup s({{"was1"}, {"was2"}});
+    s.lb.retries = 2;
+    s.lb.lb_retries = 2;
+    StateBuffer b(s);
+    balancer::maintain(s.lb, b.view, kMaintain, at_seconds(0));
+    balancer::RequestContext first = request_with_cookie("JSESSIONID=ABC.was1");
+    assert_int_equal(pick(s, b, first), 0);
+    // kill -9 was1: the next request's attempt on was1 is refused, and the same request
+    // goes on to was2 at once.
+    balancer::RequestContext request = request_with_cookie("JSESSIONID=ABC.was1");
+    balancer::AttemptBudget budget(s.lb);
+    assert_int_equal(pick(s, b, request), 0);
+    assert_true(attempt(s, b, 0, Outcome::connect_failed, 1) == HealthChange::marked_error);
+    assert_true(budget.after_failure(request) == balancer::RetryStep::retry_now);
+    const balancer::Selection failover = balancer::select_member(s.lb, b.view, request);
+    assert_int_equal(*failover.member, 1);
+    assert_false(failover.followed_session);  // the module re-issues the route (set_session_cookie)
+    assert_true(attempt(s, b, 1, Outcome::success, 1) == HealthChange::none);
+    // Tomcat's JvmRouteBinderValve rewrote the cookie: the session now sticks to was2,
+    // and old cookies for was1 go to was2 as well.
+    for (int k = 0; k < 50; ++k) {
+        balancer::RequestContext rebound = request_with_cookie("JSESSIONID=ABC.was2");
+        assert_int_equal(pick(s, b, rebound), 1);
+        balancer::RequestContext stale = request_with_cookie("JSESSIONID=ABC.was1");
+        assert_int_equal(pick(s, b, stale), 1);
+        assert_int_equal(pick_fresh(s, b), 1);
+    }
+    // was1 restarts; after recover_time a probe answers and it takes new sessions again.
+    balancer::maintain(s.lb, b.view, kMaintain, at_seconds(62));
+    assert_true(balancer::claim_probe(b.view, 0, at_seconds(62)));
+    balancer::probe_result(b.view, 0, true, at_seconds(62));
+    int to_was1 = 0;
+    for (int k = 0; k < 100; ++k) to_was1 += pick_fresh(s, b) == 0 ? 1 : 0;
+    assert_int_equal(to_was1, 50);
+}
+
+// Four threads select and report at once on one state: counters add up and busy returns to 0.
+void test_concurrent_updates(void**) {
+    Setup s({{"a"}, {"b", 2}, {"c", 3}});
+    StateBuffer b(s);
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 5000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&s, &b] {
+            for (int k = 0; k < kPerThread; ++k) {
+                balancer::RequestContext request;
+                const balancer::Selection sel = balancer::select_member(s.lb, b.view, request);
+                if (!sel.member) continue;
+                balancer::begin_request(b.view, *sel.member);
+                balancer::end_request(s.lb, b.view, *sel.member, Outcome::success, {1, 2}, at_seconds(0));
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    std::uint64_t elected = 0;
+    std::uint64_t written = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+        assert_int_equal(b.view.member(i).busy, 0);
+        elected += b.view.member(i).elected;
+        written += b.view.member(i).bytes_written;
+    }
+    assert_int_equal(elected, kThreads * kPerThread);
+    assert_int_equal(written, 2 * kThreads * kPerThread);
+}
+
 }  // namespace
 
 int main() {
@@ -347,6 +417,8 @@ int main() {
         cmocka_unit_test(test_decay),
         cmocka_unit_test(test_forced_member_recovers_on_success),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_seed_failover_story),
+        cmocka_unit_test(test_concurrent_updates),
     };
     return cmocka_run_group_tests_name("balancer_health", tests, nullptr, nullptr);
 }
