@@ -11,6 +11,11 @@ using std::chrono::seconds;
 using Id = PropertyId;
 using Strings = std::vector<std::string>;
 
+// ajpgate's connect timeout when neither socket_connect_timeout nor socket_timeout is set:
+// mod_jk waits for the kernel (minutes against a host that drops SYNs); a pooled backend
+// connection that takes longer than this is not going to serve a user well anyway.
+constexpr milliseconds default_connect_timeout{3000};
+
 int get_int(const WorkerSettings& s, Id id) { return static_cast<int>(s.get<std::int64_t>(id)); }
 
 void report(Diagnostics& diagnostics, const WorkerSettings& s, Id id, bool is_error,
@@ -102,7 +107,8 @@ Ajp13Worker build_ajp13_worker(const WorkerSettings& s, Diagnostics& diagnostics
     w.socket_timeout = s.get<seconds>(Id::socket_timeout);
     w.socket_connect_timeout = s.is_set(Id::socket_connect_timeout)
                                    ? s.get<milliseconds>(Id::socket_connect_timeout)
-                                   : milliseconds(w.socket_timeout);
+                                   : (w.socket_timeout.count() > 0 ? milliseconds(w.socket_timeout)
+                                                                   : default_connect_timeout);
     w.socket_keepalive = s.get<bool>(Id::socket_keepalive);
     w.socket_buffer = get_int(s, Id::socket_buffer);
     apply_ping(s, w);

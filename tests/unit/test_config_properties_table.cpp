@@ -59,14 +59,16 @@ void test_every_entry_is_complete(void**) {
 }
 
 // mod_jk 1.2.x defaults (reference/mod_jk-features.md §2-§4, §8), written out
-// independently of the table.
+// independently of the table, except the few where ajpgate is safe by default on purpose
+// (marked; the README lists them).
 void test_defaults_are_mod_jk(void**) {
     const std::pair<const char*, const char*> literal[] = {
         {"maintain", "60"}, {"type", "ajp13"}, {"secret", ""}, {"retries", "2"},
         {"retry_interval", "100"}, {"host", "localhost"}, {"port", "8009"}, {"source", ""},
         {"prefer_ipv6", "false"}, {"socket_timeout", "0"}, {"socket_keepalive", "false"},
-        {"socket_buffer", "0"}, {"ping_mode", ""}, {"ping_timeout", "10000"},
-        {"connect_timeout", "0"}, {"prepost_timeout", "0"}, {"connection_pool_timeout", "0"},
+        {"socket_buffer", "0"}, {"ping_mode", "C" /* ajpgate; mod_jk: "" */},
+        {"ping_timeout", "10000"}, {"connect_timeout", "0"}, {"prepost_timeout", "0"},
+        {"connection_pool_timeout", "300" /* ajpgate; mod_jk: 0 */},
         {"recovery_options", "0"}, {"reply_timeout", "0"}, {"fail_on_status", ""},
         {"busy_limit", "0"}, {"max_packet_size", "8192"}, {"lbfactor", "1"}, {"distance", "0"},
         {"redirect", ""}, {"activation", "A"}, {"sticky_session", "true"},

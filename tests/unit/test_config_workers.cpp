@@ -64,18 +64,18 @@ void test_ajp13_defaults(void**) {
     assert_true(w.source.empty());
     assert_false(w.prefer_ipv6);
     assert_true(w.socket_timeout == 0s);
-    assert_true(w.socket_connect_timeout == 0ms);
+    assert_true(w.socket_connect_timeout == 3000ms);  // ajpgate: fail fast (mod_jk: no limit)
     assert_false(w.socket_keepalive);
     assert_int_equal(w.socket_buffer, 0);
-    assert_true(w.ping_mode == PingFlags{});
+    assert_true(w.ping_mode == (PingFlags{true, false, false}));  // ajpgate: CPING after connect
     assert_true(w.ping_timeout == 10000ms);
-    assert_true(w.connect_timeout == 0ms);
+    assert_true(w.connect_timeout == 10000ms);  // the after-connect CPING waits ping_timeout
     assert_true(w.prepost_timeout == 0ms);
     assert_true(w.connection_ping_interval == 0s);
     assert_false(w.connection_pool_size.has_value());     // auto: ThreadsPerChild
     assert_false(w.connection_pool_minsize.has_value());  // (size+1)/2
     assert_int_equal(w.resolved_pool_minsize(25), 13);
-    assert_true(w.connection_pool_timeout == 0s);
+    assert_true(w.connection_pool_timeout == 300s);  // ajpgate: idle connections do not live for ever
     assert_true(w.connection_acquire_timeout == 200ms);   // retries * retry_interval
     assert_int_equal(w.retries, 2);
     assert_true(w.retry_interval == 100ms);
