@@ -69,6 +69,29 @@ class TomcatSecretTest(unittest.TestCase):
         self.assertRegex(log, r"GET /app/echo.jsp on worker was1 \(127.0.0.1:\d+\): status 403")
 
 
+class TomcatAttributePatternTest(unittest.TestCase):
+    """Tomcat 10 refuses AJP attributes outside allowedRequestAttributesPattern: a JkEnvVar
+    that does not match gets Tomcat's 403, passed on as such (the shared node allows MY_*)."""
+
+    @classmethod
+    def setUpClass(cls):
+        require_module_and_tomcat()
+        cls.node = shared_node("was1")
+        conf = ("JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel debug\n"
+                "JkMount /app/* was1\nJkEnvVar NOT_ALLOWED some-value\n")
+        cls.httpd = Httpd(conf, workers=ajp13_worker(cls.node)).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.httpd.stop()
+
+    def test_attribute_outside_the_pattern_is_refused(self):
+        for _ in range(2):
+            answer = request(self.httpd.port, "GET", "/app/echo.jsp")
+            self.assertEqual((answer.status, answer.reason), (403, "Forbidden"))
+            self.assertNotIn(b"remote_addr", answer.body)
+
+
 # The seed's httpd.conf block, exactly as published (trailing blanks included), except for the
 # mounted worker: the seed mounts its lb worker "loadbalancer", which is not served yet.
 SEED_CONF = "\n".join([

@@ -4,6 +4,7 @@ Each node gets its own CATALINA_BASE in a scratch directory: server.xml written 
 HTTP connector (for readiness checks) and an AJP connector on 127.0.0.1, the node's jvmRoute,
 and the test webapp from tests/integration/webapp deployed as /app."""
 import atexit
+import html
 import http.client
 import os
 import shutil
@@ -22,7 +23,7 @@ SERVER_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <Connector address="127.0.0.1" port="{http_port}" protocol="HTTP/1.1" connectionTimeout="20000"/>
     <Connector address="127.0.0.1" port="{ajp_port}" protocol="AJP/1.3" {secret_attrs}
                packetSize="{packet_size}" connectionTimeout="{ajp_timeout_ms}"
-               tomcatAuthentication="{tomcat_authentication}"/>
+               tomcatAuthentication="{tomcat_authentication}" {attribute_pattern}/>
     <Engine name="Catalina" defaultHost="localhost" jvmRoute="{route}">
       {cluster}
       <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
@@ -38,9 +39,11 @@ def tomcat_available():
 
 class TomcatNode:
     def __init__(self, route="was1", secret=None, packet_size=8192, cluster_xml="",
-                 ajp_timeout_ms=60000, tomcat_authentication=True):
+                 ajp_timeout_ms=60000, tomcat_authentication=True, allowed_attributes=None):
         """tomcat_authentication=False: trust the user httpd authenticated (AJP remote_user),
-        as mod_jk set-ups do when httpd guards the application."""
+        as mod_jk set-ups do when httpd guards the application. allowed_attributes: the AJP
+        connector's allowedRequestAttributesPattern (a regex), which JkEnvVar names must match or
+        Tomcat answers 403."""
         self.route = route
         self.secret = secret
         self.base = harness.scratch_dir(f"tomcat-{route}")
@@ -50,6 +53,7 @@ class TomcatNode:
         self.cluster_xml = cluster_xml
         self.ajp_timeout_ms = ajp_timeout_ms
         self.tomcat_authentication = tomcat_authentication
+        self.allowed_attributes = allowed_attributes
         self.process = None
         self._write_base()
 
@@ -68,8 +72,14 @@ class TomcatNode:
                                       secret_attrs=secret_attrs, packet_size=self.packet_size,
                                       route=self.route, cluster=self.cluster_xml,
                                       ajp_timeout_ms=self.ajp_timeout_ms,
-                                      tomcat_authentication=str(self.tomcat_authentication).lower()))
+                                      tomcat_authentication=str(self.tomcat_authentication).lower(),
+                                      attribute_pattern=self._attribute_pattern()))
         shutil.copytree(WEBAPP_SRC, os.path.join(self.base, "webapps", "app"))
+
+    def _attribute_pattern(self):
+        if self.allowed_attributes is None:
+            return ""
+        return 'allowedRequestAttributesPattern="' + html.escape(self.allowed_attributes) + '"'
 
     def start(self, timeout=90.0):
         env = dict(os.environ)
@@ -106,14 +116,16 @@ class TomcatNode:
 
 
 _shared = {}
+# Request attributes the shared nodes accept (JkEnvVar names in the suites start with this).
+SHARED_ATTRIBUTES = "MY_.*"
 
 
 def shared_node(route="was1"):
-    """One started plain node (no secret; remote_user from httpd trusted) per route for the whole
+    """One started plain node (no secret; remote_user from httpd trusted; MY_* attributes) per route for the whole
     test run: Tomcat takes seconds to start, and suites that only read from it need not pay that
     each time."""
     if route not in _shared:
-        node = TomcatNode(route, tomcat_authentication=False).start()
+        node = TomcatNode(route, tomcat_authentication=False, allowed_attributes=SHARED_ATTRIBUTES).start()
         atexit.register(node.stop)
         _shared[route] = node
     return _shared[route]

@@ -29,6 +29,10 @@ for (Enumeration<String> names = request.getAttributeNames(); names.hasMoreEleme
     String name = names.nextElement();
     out.println("attr." + name + ": " + request.getAttribute(name));
 }
+// AJP attributes (JkEnvVar ...) live on Tomcat's connector request: getAttributeNames() does
+// not list them, so ?getattr=NAME asks for each by name ("null" when absent).
+String[] asked = request.getParameterValues("getattr");
+if (asked != null) for (String name : asked) out.println("getattr." + name + ": " + request.getAttribute(name));
 for (Map.Entry<String, String[]> p : new TreeMap<>(request.getParameterMap()).entrySet()) {
     out.println("param." + p.getKey() + ": " + String.join(",", p.getValue()));
 }
