@@ -6,6 +6,7 @@ modes in test_module_faults.py.
 """
 import base64
 import hashlib
+import http.client
 import os
 import socket
 import sys
@@ -62,6 +63,33 @@ def children_of(pid):
         if int(fields[1]) == pid:
             kids.append(int(entry))
     return kids
+
+
+class RssWatch:
+    """Samples a process's VmRSS in the background while the `with` body runs (bounded)."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.before = self.peak = vm_rss_kib(pid)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self):
+        deadline = time.monotonic() + 60
+        while not self.done.is_set() and time.monotonic() < deadline:
+            self.peak = max(self.peak, vm_rss_kib(self.pid))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join(5)
+
+    def growth_mib(self):
+        return (self.peak - self.before) / 1024
 
 
 class ForwardedFieldsTest(ModuleCase):
@@ -262,23 +290,13 @@ JkMount /auth/* was1
         self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK"), reply[:100])
         self.assertEqual(echo(reply.split(b"\r\n\r\n", 1)[1])["body_length"], len(data))
 
-    def test_large_upload_is_streamed(self):
-        total = 20 << 20
+    def rss_watch(self):
         children = children_of(self.httpd.process.proc.pid)
         self.assertEqual(len(children), 1, "one child expected (ServerLimit 1)")
-        child = children[0]
-        before = vm_rss_kib(child)
-        peak = [before]
-        done = threading.Event()
+        return RssWatch(children[0])
 
-        def sample():
-            deadline = time.monotonic() + 60
-            while not done.is_set() and time.monotonic() < deadline:
-                peak[0] = max(peak[0], vm_rss_kib(child))
-                time.sleep(0.02)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+    def test_large_upload_is_streamed(self):
+        total = 20 << 20
         digest = hashlib.sha256()
 
         def body():
@@ -286,19 +304,40 @@ JkMount /auth/* was1
                 digest.update(piece)
                 yield piece
 
-        try:
-            headers = tagged("big-up")
-            headers["Content-Length"] = str(total)
+        headers = tagged("big-up")
+        headers["Content-Length"] = str(total)
+        with self.rss_watch() as rss:
             resp, data, _ = self.exchange("PUT", "/app/big", headers, body=body())
-        finally:
-            done.set()
-            sampler.join(5)
         self.assertEqual(resp.status, 200)
         got = echo(data)
         self.assertEqual((got["body_length"], got["body_sha256"]), (total, digest.hexdigest()))
-        growth_mib = (peak[0] - before) / 1024
-        self.assertLess(growth_mib, 8, f"httpd child grew by {growth_mib:.1f} MiB during a 20 MiB upload")
+        self.assertLess(rss.growth_mib(), 8, f"httpd child grew by {rss.growth_mib():.1f} MiB during a 20 MiB upload")
 
+    def test_large_download_to_a_slow_reader_is_streamed(self):
+        # The client stops reading for a while: the backend must be held back (TCP), not
+        # drained into httpd's memory.
+        total = 32 << 20
+        conn = http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=SOCKET_TIMEOUT)
+        digest, got = hashlib.sha256(), 0
+        try:
+            with self.rss_watch() as rss:
+                conn.request("GET", "/app/slowreader", headers=tagged("slow-reader", mode="fixed", size=total))
+                resp = conn.getresponse()
+                first = resp.read(1 << 20)
+                time.sleep(1.0)
+                digest.update(first)
+                got = len(first)
+                while got < total:
+                    piece = resp.read(1 << 20)
+                    if not piece:
+                        break
+                    digest.update(piece)
+                    got += len(piece)
+        finally:
+            conn.close()
+        self.assertEqual(got, total)
+        self.assertEqual(digest.hexdigest(), resp.getheader("X-Body-Sha256"))
+        self.assertLess(rss.growth_mib(), 8, f"httpd child grew by {rss.growth_mib():.1f} MiB")
 
 if __name__ == "__main__":
     unittest.main()
