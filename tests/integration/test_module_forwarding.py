@@ -17,7 +17,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_module_forwarding_support import (  # noqa: E402
-    SOCKET_TIMEOUT, ModuleCase, after, echo, header_value, raw_request, requests_tagged, tagged,
+    SOCKET_TIMEOUT, ModuleCase, after, drain_hashed, echo, header_value, raw_request, requests_tagged, tagged,
     wait_records_tagged)
 
 SECRET = "s3cr3t-value"
@@ -318,25 +318,14 @@ JkMount /auth/* was1
         # drained into httpd's memory.
         total = 32 << 20
         conn = http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=SOCKET_TIMEOUT)
-        digest, got = hashlib.sha256(), 0
         try:
             with self.rss_watch() as rss:
                 conn.request("GET", "/app/slowreader", headers=tagged("slow-reader", mode="fixed", size=total))
                 resp = conn.getresponse()
-                first = resp.read(1 << 20)
-                time.sleep(1.0)
-                digest.update(first)
-                got = len(first)
-                while got < total:
-                    piece = resp.read(1 << 20)
-                    if not piece:
-                        break
-                    digest.update(piece)
-                    got += len(piece)
+                got, sha = drain_hashed(resp, pause_after_first=1.0)
         finally:
             conn.close()
-        self.assertEqual(got, total)
-        self.assertEqual(digest.hexdigest(), resp.getheader("X-Body-Sha256"))
+        self.assertEqual((got, sha), (total, resp.getheader("X-Body-Sha256")))
         self.assertLess(rss.growth_mib(), 8, f"httpd child grew by {rss.growth_mib():.1f} MiB")
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_module_forwarding_support import (  # noqa: E402
-    SOCKET_TIMEOUT, ModuleCase, echo, raw_request, tagged, wait_records_tagged)
+    SOCKET_TIMEOUT, ModuleCase, drain_hashed, echo, raw_request, tagged, wait_records_tagged)
 
 
 def timed_body_arrival(port, path, headers, expected, timeout=SOCKET_TIMEOUT):
@@ -43,19 +43,13 @@ class ResponsesTest(ModuleCase):
         try:
             conn.request("GET", "/app/big", headers=tagged("big-down", mode="fixed", size=size))
             resp = conn.getresponse()
-            digest, n = hashlib.sha256(), 0
-            while True:
-                piece = resp.read(1 << 20)
-                if not piece:
-                    break
-                digest.update(piece)
-                n += len(piece)
+            n, sha = drain_hashed(resp)
         finally:
             conn.close()
         self.assertEqual(resp.status, 200)
         self.assertEqual(n, size)
         self.assertEqual(resp.getheader("Content-Length"), str(size))
-        self.assertEqual(digest.hexdigest(), resp.getheader("X-Body-Sha256"))
+        self.assertEqual(sha, resp.getheader("X-Body-Sha256"))
 
     def test_many_tiny_chunks_arrive_intact(self):
         # Each packet's data goes down httpd's filters as a transient bucket over a buffer that

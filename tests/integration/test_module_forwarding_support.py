@@ -4,6 +4,7 @@ One ajp-testd (or more) behind one real httpd per test class; requests go throug
 tests look at both ends: what the client received and what ajp-testd recorded on the wire.
 The httpd runs ONE child process so every request sees the same per-child connection pool.
 """
+import hashlib
 import http.client
 import json
 import os
@@ -122,6 +123,20 @@ def wait_records_tagged(backend, tag, count=1, timeout=5):
 def after(backend, record):
     """The records of record's connection that follow it."""
     return [r for r in backend.records(record["conn"]) if r["seq"] > record["seq"]]
+
+
+def drain_hashed(resp, pause_after_first=0.0):
+    """(bytes read, SHA-256 hex) of a response body read in 1 MiB pieces; optionally stops
+    reading for a while after the first piece (a slow client)."""
+    digest, total = hashlib.sha256(), 0
+    while True:
+        piece = resp.read(1 << 20)
+        if not piece:
+            return total, digest.hexdigest()
+        if total == 0 and pause_after_first:
+            time.sleep(pause_after_first)
+        digest.update(piece)
+        total += len(piece)
 
 
 def echo(body):
