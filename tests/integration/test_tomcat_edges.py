@@ -19,6 +19,20 @@ from test_tomcat_response import pattern_sha256  # noqa: E402
 from tomcat import request  # noqa: E402
 
 
+def read_to_close(sock):
+    reply = b""
+    while chunk := sock.recv(65536):
+        reply += chunk
+    return reply
+
+
+def raw_exchange(port, request_bytes):
+    """Sends bytes as they are and returns everything until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(request_bytes)
+        return read_to_close(sock)
+
+
 class TomcatEdgeTest(FrontedTomcat):
     def get(self, path, headers=None, method="GET", body=None, chunked=False):
         return request(self.httpd.port, method, path, body=body, headers=headers, chunked=chunked)
@@ -61,6 +75,18 @@ class TomcatEdgeTest(FrontedTomcat):
         self.assertEqual(len(answer.body), size)
         self.assertEqual(hashlib.sha256(answer.body).hexdigest(), pattern_sha256(size))
 
+    def test_http_1_0_client_gets_a_close_delimited_body(self):
+        size = 300000
+        reply = raw_exchange(self.httpd.port, f"GET /app/big.jsp?size={size}&nolength=1 HTTP/1.0\r\n\r\n".encode())
+        head, _, body = reply.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 200 OK"), head)
+        self.assertNotIn(b"chunked", head.lower())  # no chunking for a 1.0 client: the close ends it
+        self.assertEqual(hashlib.sha256(body).hexdigest(), pattern_sha256(size))
+        echo = self.get("/app/echo.jsp")  # and Tomcat saw the protocol as sent
+        self.assertEqual(echo.echo()["protocol"], ["HTTP/1.1"])
+        reply = raw_exchange(self.httpd.port, b"GET /app/echo.jsp HTTP/1.0\r\n\r\n")
+        self.assertIn(b"\nprotocol: HTTP/1.0\n", reply)
+
     def test_expect_100_continue(self):
         body = os.urandom(200000)
         with socket.create_connection(("127.0.0.1", self.httpd.port), timeout=20) as sock:
@@ -70,9 +96,7 @@ class TomcatEdgeTest(FrontedTomcat):
             interim = sock.recv(1024)
             self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim)
             sock.sendall(body)
-            reply = b""
-            while chunk := sock.recv(65536):
-                reply += chunk
+            reply = read_to_close(sock)
         head, _, text = reply.partition(b"\r\n\r\n")
         self.assertTrue(head.startswith(b"HTTP/1.1 200 OK"), head)
         self.assertIn(b"body_sha256: " + hashlib.sha256(body).hexdigest().encode(), text)
