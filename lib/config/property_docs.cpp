@@ -71,7 +71,14 @@ constexpr std::string_view kDifferences =
     "use is a warning (mod_jk ignores it).\n"
     "- As in mod_jk, `#` starts a comment even inside a value (a `secret` containing `#` is cut "
     "there: a warning says so when `#` follows the value's text directly), and a trailing `\\` "
-    "does not continue the line (warning).\n\n";
+    "does not continue the line (warning).\n"
+    "- Safe by default where mod_jk is not: `socket_connect_timeout` is 3000 ms when neither it "
+    "nor `socket_timeout` is set (mod_jk waits for the kernel, minutes against a host that drops "
+    "packets); `ping_mode` is `C` (a new connection is CPINGed before it carries a request, so a "
+    "backend that accepts but does not answer is found at once); `connection_pool_timeout` is "
+    "300 s (mod_jk keeps idle connections for ever, and firewalls drop them silently). Set the "
+    "mod_jk values explicitly (`socket_connect_timeout=0`, `ping_mode=N`, `connection_pool_timeout=0`) "
+    "to get mod_jk's behaviour.\n\n";
 
 }  // namespace
 

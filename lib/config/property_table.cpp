@@ -80,7 +80,7 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     prop(socket_buffer, "socket_buffer", T::integer, "0", "bytes", kAjp, 0, kMax, nullptr,
          "Socket send/receive buffer size; 0 keeps the system's"),
     prop(ping_mode, "ping_mode", T::ping_flags, "C", "", kAjp, 0, 0, nullptr,
-         "CPing probes: C after connect, P before each request, I on idle connections, A all "
+         "CPing probes: C after connect, P before each request, I on idle connections, A all, N none "
          "(ajpgate default C: a backend that accepts but does not answer is found before a request is sent)"),
     prop(ping_timeout, "ping_timeout", T::milliseconds, "10000", "ms", kAjp, 0, kMax, nullptr,
          "Wait for CPONG when no mode-specific timeout is set"),

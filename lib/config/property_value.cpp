@@ -111,6 +111,8 @@ std::optional<PingFlags> parse_ping_flags(std::string_view text) noexcept {
             case 'p': flags.prepost = true; break;
             case 'i': flags.interval = true; break;
             case 'a': flags = {true, true, true}; break;
+            // ajpgate: "N" (none) turns the default C off; mod_jk has no default to undo.
+            case 'n': flags = {}; break;
             case ',': case ' ': case '\t': break;
             default: return std::nullopt;
         }

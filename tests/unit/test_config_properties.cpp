@@ -86,6 +86,7 @@ void test_parse_ping_flags(void**) {
     assert_true(parse_ping_flags("CI") == (PingFlags{true, false, true}));
     assert_true(parse_ping_flags("c, p") == (PingFlags{true, true, false}));
     assert_true(parse_ping_flags("A") == (PingFlags{true, true, true}));
+    assert_true(parse_ping_flags("N") == (PingFlags{false, false, false}));  // ajpgate: none
     assert_false(parse_ping_flags("X").has_value());
     assert_false(parse_ping_flags("CPX").has_value());
 }

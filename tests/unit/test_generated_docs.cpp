@@ -1,0 +1,56 @@
+// The committed copies of what is generated from the property table must not drift from
+// it: conf/workers.properties.sample and the README's workers.properties reference.
+// scripts/update-docs.sh regenerates both.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "config/property_table.hpp"
+
+extern "C" {
+#include <cstdarg>
+#include <cstddef>
+#include <csetjmp>
+#include <cstdint>
+#include <cmocka.h>
+}
+
+namespace {
+
+std::string read_source_file(const char* relative) {
+    std::ifstream in(std::string(AJPG_SOURCE_DIR) + "/" + relative, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void test_sample_matches_table(void**) {
+    const std::string committed = read_source_file("conf/workers.properties.sample");
+    if (committed != ajpgate::config::render_properties_sample()) {
+        fail_msg("conf/workers.properties.sample differs from the property table: run scripts/update-docs.sh");
+    }
+}
+
+void test_readme_reference_matches_table(void**) {
+    const std::string readme = read_source_file("README.md");
+    const std::string begin = "<!-- properties:begin -->\n", end = "<!-- properties:end -->";
+    const auto from = readme.find(begin);
+    const auto to = readme.find(end);
+    assert_true(from != std::string::npos && to != std::string::npos && from < to);
+    std::string expected = ajpgate::config::render_properties_markdown();
+    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    const std::string section = readme.substr(from + begin.size(), to - from - begin.size());
+    if (section != expected + "\n") {
+        fail_msg("README.md's workers.properties reference differs from the table: run scripts/update-docs.sh");
+    }
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample_matches_table),
+        cmocka_unit_test(test_readme_reference_matches_table),
+    };
+    return cmocka_run_group_tests_name("generated_docs", tests, nullptr, nullptr);
+}
