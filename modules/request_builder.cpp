@@ -41,6 +41,19 @@ std::string_view session_path_parameter(const char* unparsed_uri) {
 // r->uri is the normalised path the mapper matched (translate_name dropped its path
 // parameters), so every mode but the unparsed one puts the session id back: mod_jk
 // forwarded httpd's r->uri, which still carried it.
+// JkOptions +ForwardSSLCertChain: the client certificate followed by the chain the client
+// sent (mod_ssl's SSL_CLIENT_CERT_CHAIN_0, _1, ... until one is missing), as mod_jk does.
+std::string_view with_cert_chain(request_rec* r, std::string_view cert, const std::string& prefix) {
+    constexpr int max_chain = 64;  // far beyond any real chain; bounds the lookups
+    std::string all(cert);
+    for (int i = 0; i < max_chain; ++i) {
+        const char* next = apr_table_get(r->subprocess_env, (prefix + std::to_string(i)).c_str());
+        if (!next || !*next) break;
+        all += next;
+    }
+    return all.size() == cert.size() ? cert : pool_copy(r->pool, all);
+}
+
 std::string_view forwarded_uri(request_rec* r, const JkOptions& options) {
     std::string uri;
     switch (options.forward_uri.value_or(ForwardUri::proxy)) {
@@ -139,9 +152,16 @@ BuiltRequest build_forward_request(request_rec* r, const BuildInputs& inputs) {
     if (r->args) req.query_string = r->args;
     if (inputs.route) req.route = *inputs.route;
     if (req.is_ssl && cfg.extract_ssl.value_or(true)) {
-        if (const char* v = env(r, cfg.indicators.certs)) req.ssl_cert = v;
-        if (const char* v = env(r, cfg.indicators.cipher)) req.ssl_cipher = v;
-        if (const char* v = env(r, cfg.indicators.session)) req.ssl_session = v;
+        // mod_ssl exports SSL_CLIENT_CERT as "" when the client sent none: that is no
+        // certificate, and an empty one would make Tomcat try to parse nothing.
+        if (const char* v = env(r, cfg.indicators.certs); v && *v) {
+            req.ssl_cert = v;
+            if (options.has(opt_forward_ssl_cert_chain)) {
+                req.ssl_cert = with_cert_chain(r, v, cfg.indicators.cert_chain_prefix);
+            }
+        }
+        if (const char* v = env(r, cfg.indicators.cipher); v && *v) req.ssl_cipher = v;
+        if (const char* v = env(r, cfg.indicators.session); v && *v) req.ssl_session = v;
         if (options.has(opt_forward_key_size)) {
             if (const char* v = env(r, cfg.indicators.key_size)) req.ssl_key_size = static_cast<std::uint16_t>(std::atoi(v));
         }
