@@ -13,6 +13,7 @@ Workers, all on the same ajp-testd unless said otherwise:
   one1  connection_pool_size=1, connection_acquire_timeout=300    /one/*
 """
 import threading
+import hashlib
 import os
 import sys
 import time
@@ -213,6 +214,14 @@ class FaultsTest(ModuleCase):
                 self.assertGreater(took, 0.3)
                 self.assertLess(took, 3.0)
                 self.assert_one_error_line(mark, "AJPG0113", "was1", "504")
+
+    def test_reply_timeout_is_per_packet_not_per_response(self):
+        # Four packets 250 ms apart under a 400 ms reply_timeout: a whole second in total, yet
+        # never 400 ms of silence, so it is served in full.
+        status, headers, body = self.httpd.get("/ext/trickle", headers=tagged(
+            "trickle", mode="fixed", size=4000, chunk=1000, body_delay=250))
+        self.assertEqual((status, len(body)), (200, 4000))
+        self.assertEqual(hashlib.sha256(body).hexdigest(), headers["X-Body-Sha256"])
 
     def test_no_cpong_on_a_pooled_connection_moves_to_a_new_one(self):
         status, _, body = self.httpd.get("/ping/a", headers=tagged("nocpong", fault="no-cpong"))
