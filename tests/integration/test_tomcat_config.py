@@ -4,6 +4,8 @@
 - the seed configuration (../shared/seeds/000_*): its httpd.conf block used as written,
   including the Windows-style piped rotatelogs and the odd stamp format."""
 import glob
+import hashlib
+import http.client
 import os
 import re
 import sys
@@ -15,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from httpd import Httpd, module_path  # noqa: E402
 from test_tomcat import require_module_and_tomcat  # noqa: E402
-from tomcat import TomcatNode, ajp13_worker, request, shared_node  # noqa: E402
+from tomcat import TomcatNode, ajp13_worker, exchange, request, shared_node  # noqa: E402
 
 SECRET = "s3cr3t"
 
@@ -67,6 +69,45 @@ class TomcatSecretTest(unittest.TestCase):
         request(self.fronts["wrong"].port, "GET", "/app/echo.jsp")
         log = self.fronts["wrong"].read("logs/mod_jk.log")
         self.assertRegex(log, r"GET /app/echo.jsp on worker was1 \(127.0.0.1:\d+\): status 403")
+
+
+class TomcatIdleCloseTest(unittest.TestCase):
+    """Tomcat closes idle AJP connections (connectionTimeout, 1 s here); the pooled connection
+    is then dead, and the next request, with or without a body, must still be served."""
+
+    @classmethod
+    def setUpClass(cls):
+        require_module_and_tomcat()
+        cls.node = TomcatNode("was1", ajp_timeout_ms=1000).start()
+        try:
+            conf = "JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel debug\nJkMount /app/* was1\n"
+            cls.httpd = Httpd(conf, workers=ajp13_worker(cls.node)).start()
+        except Exception:
+            cls.node.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.httpd.stop()
+        cls.node.stop()
+
+    def test_requests_after_tomcat_closed_the_idle_connection(self):
+        data = os.urandom(100000)
+        cases = (("GET", None, False), ("POST", data, False), ("POST", [data[:5000], data[5000:]], True))
+        # One client connection (httpd's keep-alive outlasts the pauses): every request lands in
+        # the same httpd child, whose pool holds the connection Tomcat has since closed.
+        conn = http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=20)
+        try:
+            self.assertEqual(exchange(conn, "GET", "/app/ping.jsp").status, 200)
+            for method, body, chunked in cases:
+                with self.subTest(method=method, chunked=chunked):
+                    time.sleep(1.6)  # Tomcat has closed the pooled connection by now
+                    answer = exchange(conn, method, "/app/echo.jsp", body=iter(body) if chunked else body,
+                                      chunked=chunked, headers={"Content-Type": "application/octet-stream"})
+                    self.assertEqual(answer.status, 200, self.httpd.read("logs/mod_jk.log")[-3000:])
+                    self.assertEqual(answer.echo()["body_sha256"], [hashlib.sha256(body and data or b"").hexdigest()])
+        finally:
+            conn.close()
 
 
 class TomcatAttributePatternTest(unittest.TestCase):
