@@ -2,7 +2,10 @@
 
 Every assertion reads echo.jsp's report, i.e. the servlet API's view of the forwarded request
 (method, URI, query, headers, body checksum, addresses), and compares it with what this client
-sent. Responses (status, cookies, sessions, big bodies) are in test_tomcat_response.py."""
+sent. Responses (status, cookies, sessions, big bodies) are in test_tomcat_response.py, the
+edges of an exchange in test_tomcat_edges.py, secret/seed configuration in test_tomcat_config.py.
+
+Run: AJPGATE_BUILD=<build dir> python3 tests/integration/run.py tomcat"""
 import base64
 import hashlib
 import http.client
@@ -61,7 +64,6 @@ class FrontedTomcat(unittest.TestCase):
 
 
 class TomcatRequestTest(FrontedTomcat):
-
     def send(self, method, path, body=None, headers=None, chunked=False):
         answer = request(self.httpd.port, method, path, body, headers, chunked)
         self.assertEqual(answer.status, 200, answer.body[:2000])
