@@ -4,22 +4,18 @@
 #include <string>
 #include <thread>
 
-#include "modules/httpd_io.hpp"
+#include <apr_strings.h>
+
 #include "modules/jk_log_file.hpp"
+#include "modules/lb_forward.hpp"
 #include "modules/messages.hpp"
-#include "modules/request_builder.hpp"
 
 namespace ajpgate::httpd {
-
-namespace {
-
-log::Logger logger_for(const ServerConfig& cfg) { return cfg.log ? cfg.log->logger() : log::Logger(); }
 
 std::string describe_worker(const Ajp13Runtime& w) {
     return "worker " + w.config->name + " (" + w.config->host + ":" + std::to_string(w.config->port) + ")";
 }
 
-// reply_timeout: the worker's, unless the mount (;reply_timeout=) or JK_REPLY_TIMEOUT says otherwise.
 std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, const config::RuleExtensions* ext) {
     std::chrono::milliseconds timeout = w.config->reply_timeout;
     if (ext && ext->reply_timeout) timeout = *ext->reply_timeout;
@@ -29,96 +25,163 @@ std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, c
     return timeout;
 }
 
+namespace {
+
 struct Failure {
     int status;
     log::Level level;
     log::Code code;
+    balancer::Outcome health;
 };
 
-// How an exchange that did not complete maps to an HTTP status and a log line.
+// How an exchange that did not complete maps to an HTTP status, a log line, and a verdict
+// on the backend's health (client-side trouble is never the member's fault).
 Failure classify(transport::ExchangeResult result) {
     using transport::ExchangeResult;
+    using balancer::Outcome;
     switch (result) {
-    case ExchangeResult::request_too_large: return {HTTP_REQUEST_ENTITY_TOO_LARGE, log::Level::error, msg::too_large};
-    case ExchangeResult::client_read_failed: return {HTTP_BAD_REQUEST, log::Level::info, msg::client_read};
-    case ExchangeResult::client_write_failed: return {HTTP_BAD_REQUEST, log::Level::info, msg::client_gone};
-    case ExchangeResult::backend_timeout: return {HTTP_GATEWAY_TIME_OUT, log::Level::error, msg::reply_timeout};
-    case ExchangeResult::protocol_error: return {HTTP_BAD_GATEWAY, log::Level::error, msg::protocol_error};
+    case ExchangeResult::request_too_large:
+        return {HTTP_REQUEST_ENTITY_TOO_LARGE, log::Level::error, msg::too_large, Outcome::client_error};
+    case ExchangeResult::client_read_failed:
+        return {HTTP_BAD_REQUEST, log::Level::info, msg::client_read, Outcome::client_error};
+    case ExchangeResult::client_write_failed:
+        return {HTTP_BAD_REQUEST, log::Level::info, msg::client_gone, Outcome::client_error};
+    case ExchangeResult::backend_timeout:
+        return {HTTP_GATEWAY_TIME_OUT, log::Level::error, msg::reply_timeout, Outcome::reply_timeout};
+    case ExchangeResult::protocol_error:
+        return {HTTP_BAD_GATEWAY, log::Level::error, msg::protocol_error, Outcome::protocol_error};
     case ExchangeResult::send_failed:
-    case ExchangeResult::backend_closed: return {HTTP_BAD_GATEWAY, log::Level::error, msg::backend_closed};
+    case ExchangeResult::backend_closed:
+        return {HTTP_BAD_GATEWAY, log::Level::error, msg::backend_closed, Outcome::closed};
     case ExchangeResult::ok: break;
     }
-    return {HTTP_INTERNAL_SERVER_ERROR, log::Level::error, msg::protocol_error};
+    return {HTTP_INTERNAL_SERVER_ERROR, log::Level::error, msg::protocol_error, Outcome::protocol_error};
 }
 
-int serve_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
-                   const config::RuleExtensions* ext) {
-    const auto logger = logger_for(cfg);
-    const std::string who = describe_worker(w);
-    if (!w.resolved) {
-        logger.log(log::Level::error, msg::connect_failed, who + ": host name did not resolve at start-up; 503");
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    BuiltRequest built = build_forward_request(r, inputs);
-    if (built.bad_content_length) return HTTP_BAD_REQUEST;
+// May another member answer after this failed exchange? Only when nothing reached the client,
+// no request body was consumed (it cannot be replayed), the failure says something about the
+// backend (a slow backend is not asked twice), and recovery_options allow it.
+bool replayable_elsewhere(const transport::ExchangeOutcome& e, const ClientResponse& response, unsigned recovery) {
+    using transport::ExchangeResult;
+    if (response.sent_anything() || e.body_bytes_read > 0) return false;
+    if ((recovery & 1u) && e.request_sent) return false;
+    if ((recovery & 2u) && e.response_started) return false;
+    return e.result == ExchangeResult::send_failed || e.result == ExchangeResult::backend_closed ||
+           e.result == ExchangeResult::protocol_error;
+}
 
-    ClientBody body(r);
-    int refused = OK;
-    if (!body.prepare(refused)) return refused;
-    ClientResponse response(r);
-    if (ext && ext->use_server_errors) response.use_server_errors_from(*ext->use_server_errors);
-
+transport::ExchangeOptions exchange_options(request_rec* r, const ServerConfig& cfg, const Ajp13Runtime& w,
+                                            const BuiltRequest& built, const config::RuleExtensions* ext) {
     transport::ExchangeOptions options;
     options.content_length = built.content_length;
     options.reply_timeout = reply_timeout(r, w, ext);
     options.flush_packets = cfg.effective_options.has(opt_flush_packets);
     options.flush_header = cfg.effective_options.has(opt_flush_header);
     options.head_request = r->header_only != 0;
+    return options;
+}
+
+void fail_before_exchange(Attempt& a, const std::string& who, balancer::Outcome health, log::Code code,
+                          const std::string& why) {
+    a.status = HTTP_SERVICE_UNAVAILABLE;
+    a.health = health;
+    a.another_member_may_try = true;
+    a.code = code;
+    a.failure = who + why;
+}
+
+}  // namespace
+
+Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
+                         const config::RuleExtensions* ext, ClientSide& client) {
+    Attempt a;
+    const std::string who = describe_worker(w);
+    if (!w.resolved) {
+        fail_before_exchange(a, who, balancer::Outcome::connect_failed, msg::connect_failed,
+                             ": host name did not resolve at start-up; 503");
+        return a;
+    }
+    BuiltRequest built = build_forward_request(r, inputs);
+    if (built.bad_content_length) {  // httpd normally refuses these itself
+        a.status = HTTP_BAD_REQUEST;
+        a.health = balancer::Outcome::client_error;
+        a.level = log::Level::info;
+        a.code = msg::client_read;
+        a.failure = who + ": the request's Content-Length is not a number; 400";
+        return a;
+    }
+    client.response.fail_on_status(w.config->fail_on_status);
     transport::ServiceOptions service = w.service;
     service.disable_reuse = service.disable_reuse || cfg.effective_options.has(opt_disable_reuse);
-
-    const auto outcome = transport::serve_request(*w.pool, service, built.request, options, body, response,
-                                                  [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
-    if (outcome.result == transport::ServiceResult::busy) {
-        logger.log(log::Level::error, msg::busy, who + ": no free connection within connection_acquire_timeout; 503");
-        return HTTP_SERVICE_UNAVAILABLE;
+    a.outcome = transport::serve_request(*w.pool, service, built.request, exchange_options(r, cfg, w, built, ext),
+                                         client.body, client.response,
+                                         [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    const auto& o = a.outcome;
+    if (o.result == transport::ServiceResult::busy) {
+        fail_before_exchange(a, who, balancer::Outcome::client_error, msg::busy,
+                             ": no free connection within connection_acquire_timeout; 503");
+        return a;
     }
-    if (outcome.result == transport::ServiceResult::connect_failed) {
-        const char* what = outcome.cping_failed ? ": no CPONG within the ping timeout" : ": cannot connect";
-        logger.log(log::Level::error, msg::connect_failed,
-                   who + what + " after " + std::to_string(outcome.attempts) + " attempt(s); 503");
-        return HTTP_SERVICE_UNAVAILABLE;
+    if (o.result == transport::ServiceResult::connect_failed) {
+        fail_before_exchange(a, who, o.cping_failed ? balancer::Outcome::cping_failed : balancer::Outcome::connect_failed,
+                             msg::connect_failed,
+                             std::string(o.cping_failed ? ": no CPONG within the ping timeout" : ": cannot connect") +
+                                 " after " + std::to_string(o.attempts) + " attempt(s); 503");
+        return a;
     }
-    const auto& e = outcome.exchange;
+    const auto& e = o.exchange;
     if (e.result == transport::ExchangeResult::ok) {
-        if (logger.enabled(log::Level::debug)) {
-            logger.log(log::Level::debug, msg::exchange_done,
-                       std::string(r->method) + " " + r->uri + " on " + who + ": status " + std::to_string(e.status) +
-                           ", " + std::to_string(e.response_bytes) + " bytes, " +
-                           (e.reusable ? "connection kept" : "connection closed"));
+        const auto verdict = client.response.status_verdict();
+        if (verdict == balancer::StatusVerdict::pass) {
+            a.done = true;
+            a.status = client.response.suppressed() ? e.status : OK;  // suppressed: httpd's error page
+            if (logger_for(cfg).enabled(log::Level::debug)) {
+                a.failure = std::string(r->method) + " " + r->uri + " on " + who + ": status " + std::to_string(e.status) +
+                            ", " + std::to_string(e.response_bytes) + " bytes, " +
+                            (e.reusable ? "connection kept" : "connection closed");
+            }
+            return a;
         }
-        if (response.suppressed()) return e.status;  // httpd renders its own error page
-        response.finish();
-        return OK;
+        const bool member = verdict == balancer::StatusVerdict::fail_member;
+        a.status = HTTP_SERVICE_UNAVAILABLE;
+        a.health = member ? balancer::Outcome::status_fail_member : balancer::Outcome::status_fail_request;
+        a.another_member_may_try = member && e.body_bytes_read == 0;
+        a.code = msg::failed_status;
+        a.failure = who + ": status " + std::to_string(e.status) + " is in fail_on_status; 503";
+        return a;
     }
     const Failure failure = classify(e.result);
     // Headers the backend sent but httpd has not passed on yet can still give way to a clean
     // error page (httpd drops headers_out for it); once bytes went out, only an abort is honest.
-    const bool under_way = e.response_started && response.sent_anything();
-    // A retried request says so: the same failure on two connections is a different story.
-    const std::string tries = outcome.attempts > 1 ? " after " + std::to_string(outcome.attempts) + " attempts" : "";
-    logger.log(failure.level, failure.code,
-               who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries +
-                   (under_way ? "; response was under way, client connection aborted"
-                              : "; " + std::to_string(failure.status)));
-    if (under_way || e.result == transport::ExchangeResult::client_write_failed) {
-        response.abort(failure.status);
-        return OK;
-    }
-    return failure.status;
+    const bool under_way = e.response_started && client.response.sent_anything();
+    const std::string tries = o.attempts > 1 ? " after " + std::to_string(o.attempts) + " attempts" : "";
+    a.status = failure.status;
+    a.health = failure.health;
+    a.level = failure.level;
+    a.code = failure.code;
+    a.done = under_way || e.result == transport::ExchangeResult::client_write_failed;
+    a.another_member_may_try = !a.done && replayable_elsewhere(e, client.response, w.config->recovery_options);
+    a.failure = who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries +
+                (under_way ? "; response was under way, client connection aborted" : "; " + std::to_string(failure.status));
+    return a;
 }
 
-}  // namespace
+int conclude(request_rec*, const ServerConfig& cfg, const Attempt& a, ClientSide& client) {
+    const auto logger = logger_for(cfg);
+    const bool succeeded = a.health == balancer::Outcome::success && a.done;
+    if (succeeded) {
+        if (!a.failure.empty()) logger.log(log::Level::debug, msg::exchange_done, a.failure);
+        if (a.status != OK) return a.status;  // use_server_errors: httpd renders its own page
+        client.response.finish();
+        return OK;
+    }
+    logger.log(a.level, a.code, a.failure);
+    if (a.done) {
+        client.response.abort(a.status);
+        return OK;
+    }
+    return a.status;
+}
 
 int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const char* worker_name,
                     const config::RuleExtensions* extensions) {
@@ -128,18 +191,26 @@ int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runti
                             std::string("worker '") + worker_name + "' is not defined in workers.properties");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    apr_table_setn(r->notes, "JK_WORKER_NAME", apr_pstrdup(r->pool, worker_name));
     apr_table_setn(r->notes, "JK_WORKER_TYPE", config::to_string(ref->type));
-    if (ref->type == config::WorkerType::ajp13) {
-        Ajp13Runtime& w = runtime.ajp13(ref->index);
-        BuildInputs inputs;
-        inputs.server = &cfg;
-        inputs.secret = w.config->secret;
-        return serve_on_ajp13(r, cfg, w, inputs, extensions);
+    if (ref->type == config::WorkerType::status) {
+        logger_for(cfg).log(log::Level::error, msg::unsupported_worker,
+                            std::string("worker '") + worker_name + "' is a status worker, which this build does not serve yet");
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
-    logger_for(cfg).log(log::Level::error, msg::unsupported_worker,
-                        std::string("worker '") + worker_name + "' is of type " + config::to_string(ref->type) +
-                            ", which this build does not serve yet");
-    return HTTP_INTERNAL_SERVER_ERROR;
+    ClientSide client(r);
+    int refused = OK;
+    if (!client.body.prepare(refused)) return refused;
+    if (extensions && extensions->use_server_errors) client.response.use_server_errors_from(*extensions->use_server_errors);
+    if (ref->type == config::WorkerType::lb) return forward_to_lb(r, cfg, runtime, ref->index, extensions, client);
+
+    Ajp13Runtime& w = runtime.ajp13(ref->index);
+    BuildInputs inputs;
+    inputs.server = &cfg;
+    inputs.secret = w.config->secret;
+    apr_table_setn(r->notes, "JK_WORKER_ROUTE", w.config->route.c_str());
+    const Attempt attempt = attempt_on_ajp13(r, cfg, w, inputs, extensions, client);
+    return conclude(r, cfg, attempt, client);
 }
 
 }  // namespace ajpgate::httpd

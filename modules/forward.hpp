@@ -1,12 +1,52 @@
-// Serving a mapped request on its worker and turning the outcome into what the client sees:
-// the backend's response, or 400/413/502/503/504 with one log line naming the worker.
+// Serving a mapped request and turning the outcome into what the client sees: the
+// backend's response, or 400/413/502/503/504 with one log line naming the worker.
+// An ajp13 worker serves it in one attempt (with the transport's own connection retries);
+// an lb worker (lb_forward.hpp) runs attempts on its members until one answers.
 #pragma once
 
+#include <string>
+
+#include "balancer/health.hpp"
 #include "config/uri_extensions.hpp"
 #include "modules/httpd.hpp"
+#include "modules/httpd_io.hpp"
+#include "modules/jk_log_file.hpp"
+#include "modules/request_builder.hpp"
 #include "modules/worker_runtime.hpp"
 
 namespace ajpgate::httpd {
+
+// The client's side of a request, prepared once and shared by every attempt.
+struct ClientSide {
+    explicit ClientSide(request_rec* r) : body(r), response(r) {}
+    ClientBody body;
+    ClientResponse response;
+};
+
+// One attempt on one ajp13 worker.
+struct Attempt {
+    transport::ServiceOutcome outcome;
+    balancer::Outcome health = balancer::Outcome::success;  // what it says about the backend
+    int status = OK;                   // what the handler returns if this attempt is the last
+    bool another_member_may_try = false;  // nothing reached the client and the body can be replayed
+    bool done = false;                 // the response went to the client (or it is gone): stop
+    // For the failure's log line.
+    log::Level level = log::Level::error;
+    log::Code code{};
+    std::string failure;
+};
+
+Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
+                         const config::RuleExtensions* ext, ClientSide& client);
+
+// The last attempt decides: log its failure (if any), finish or abort the client response,
+// and give the handler's return value.
+int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& attempt, ClientSide& client);
+
+// reply_timeout for this request on worker `w` (mount extension and JK_REPLY_TIMEOUT win).
+std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, const config::RuleExtensions* ext);
+
+std::string describe_worker(const Ajp13Runtime& w);
 
 int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const char* worker_name,
                     const config::RuleExtensions* extensions);

@@ -55,6 +55,11 @@ const char* status_line(request_rec* r, std::uint16_t status, std::optional<std:
 }  // namespace
 
 bool ClientResponse::start(ajp13::SendHeadersView& headers) {
+    verdict_ = balancer::classify_status(fail_on_status_, headers.status);
+    if (verdict_ != balancer::StatusVerdict::pass) {
+        suppressed_ = true;  // nothing of this response reaches the client
+        return true;
+    }
     r_->status = headers.status;
     r_->status_line = status_line(r_, headers.status, headers.reason);
     ajp13::HeaderField field;
@@ -84,6 +89,15 @@ bool ClientResponse::start(ajp13::SendHeadersView& headers) {
         }
     }
     return !r_->connection->aborted;
+}
+
+void ClientResponse::reset_for_retry() {
+    suppressed_ = false;
+    verdict_ = balancer::StatusVerdict::pass;
+    r_->status = HTTP_OK;
+    r_->status_line = nullptr;
+    apr_table_clear(r_->headers_out);
+    apr_table_clear(r_->err_headers_out);
 }
 
 bool ClientResponse::pass(apr_bucket* bucket) {

@@ -3,6 +3,9 @@
 // (status, headers and body pushed down the output filters as packets arrive).
 #pragma once
 
+#include <span>
+
+#include "balancer/health.hpp"
 #include "modules/httpd.hpp"
 #include "transport/interfaces.hpp"
 
@@ -35,6 +38,12 @@ public:
     // (the ;use_server_errors= mount extension). 0: never.
     void use_server_errors_from(int threshold) { server_errors_from_ = threshold; }
     bool suppressed() const noexcept { return suppressed_; }
+    // fail_on_status: a listed status is not passed on; the exchange still runs to its end
+    // (so the connection stays usable) and the caller answers 503 or tries another member.
+    void fail_on_status(std::span<const int> codes) { fail_on_status_ = codes; }
+    balancer::StatusVerdict status_verdict() const noexcept { return verdict_; }
+    // Before another member answers: forget this attempt's status and suppression.
+    void reset_for_retry();
     // Whether anything (headers included) went down the output filters: until then a failed
     // exchange can still be answered with a clean error page.
     bool sent_anything() const noexcept { return sent_; }
@@ -45,6 +54,8 @@ private:
     request_rec* r_;
     apr_bucket_brigade* brigade_;
     int server_errors_from_ = 0;
+    std::span<const int> fail_on_status_;
+    balancer::StatusVerdict verdict_ = balancer::StatusVerdict::pass;
     bool suppressed_ = false;
     bool sent_ = false;
 };

@@ -34,6 +34,9 @@ private:
     log::Level threshold_;
 };
 
+// The logger of a server: its JkLogFile (or httpd's error log), silent before post_config.
+inline log::Logger logger_for(const ServerConfig& cfg) { return cfg.log ? cfg.log->logger() : log::Logger(); }
+
 // "|bin/rotatelogs -l logs/x.log 86400" -> a shell command that runs the logger from
 // ServerRoot. A relative program is looked up under ServerRoot, then (basename, without a
 // Windows ".exe") on PATH, so a configuration written for another platform still works.

@@ -23,8 +23,15 @@ inline constexpr log::Code backend_closed{"AJPG0114"};     // error: backend clo
 inline constexpr log::Code too_large{"AJPG0115"};          // error: request headers too large (413)
 inline constexpr log::Code client_read{"AJPG0116"};        // info: client body unreadable (400)
 inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went away mid-response
+inline constexpr log::Code failed_status{"AJPG0118"};      // error: status listed in fail_on_status (503)
 inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
 inline constexpr log::Code unsupported_worker{"AJPG0121"};  // error: worker type not served yet
 inline constexpr log::Code request_log{"AJPG0130"};         // JkRequestLogFormat line
+inline constexpr log::Code lb_failover{"AJPG0140"};        // warn: an lb member failed, another one tries
+inline constexpr log::Code lb_unavailable{"AJPG0141"};     // error: no lb member can serve (503)
+inline constexpr log::Code lb_forced_recovery{"AJPG0142"};  // warn: every member was in error: forced to try
+inline constexpr log::Code lb_member_error{"AJPG0143"};    // error: a member is now in error state
+inline constexpr log::Code lb_member_recovered{"AJPG0144"};  // info: a member is back (request or probe)
+inline constexpr log::Code lb_picked{"AJPG0145"};          // debug: which member, and why
 
 }  // namespace ajpgate::httpd::msg

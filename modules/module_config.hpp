@@ -117,6 +117,7 @@ struct GlobalConfig {
     // ---- built at check_config / child_init ----
     std::shared_ptr<const config::WorkersConfig> workers;
     std::shared_ptr<class ChildRuntime> runtime;  // per child process
+    std::shared_ptr<class LbShared> lb_shared;    // created by the parent at post_config
 };
 
 class LogTarget;  // jk_log_file.hpp

@@ -26,10 +26,6 @@ struct RequestMapping {
     const config::UriRule* rule = nullptr;
 };
 
-log::Logger logger_for(const ServerConfig& cfg) {
-    return cfg.log ? cfg.log->logger() : log::Logger();
-}
-
 bool is_ours(request_rec* r) { return r->handler && !std::strcmp(r->handler, handler_name); }
 
 // JkStripSession: ";jsessionid=..." removed from every segment of a URI httpd serves itself.

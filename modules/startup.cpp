@@ -7,6 +7,7 @@
 #include "config/uri_sources.hpp"
 #include "config/workers_parser.hpp"
 #include "modules/jk_log_file.hpp"
+#include "modules/lb_shared.hpp"
 #include "modules/maintenance.hpp"
 #include "modules/messages.hpp"
 #include "modules/uri_map_holder.hpp"
@@ -136,7 +137,16 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    const auto& global = server_config(main_server).global;
+    auto& global = server_config(main_server).global;
+    if (global.workers) {
+        std::string error;
+        global.lb_shared = LbShared::create(pconf, *global.workers, error);
+        if (!global.lb_shared) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, main_server, "%s %s",
+                         std::string(msg::config_error.id).c_str(), error.c_str());
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
     if (global.workers) {
         const auto& w = *global.workers;
         server_config(main_server).log->logger().log(
@@ -153,7 +163,7 @@ void child_init(apr_pool_t* pchild, server_rec* main_server) {
     if (!global.workers) return;
     int threads = 1;
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;
-    global.runtime = std::make_shared<ChildRuntime>(global.workers, threads);
+    global.runtime = std::make_shared<ChildRuntime>(global.workers, global.lb_shared, threads);
     if (global.watchdog_interval.count() > 0) start_watchdog(pchild, *global.runtime, global.watchdog_interval);
 }
 

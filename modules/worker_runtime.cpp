@@ -36,8 +36,9 @@ transport::ServiceOptions service_options(const config::Ajp13Worker& w) {
     return o;
 }
 
-ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, int threads_per_child)
-    : workers_(std::move(workers)) {
+ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
+                           int threads_per_child)
+    : workers_(std::move(workers)), lb_shared_(std::move(lb_shared)) {
     ajp13_.resize(workers_->ajp13_workers().size());
     for (std::size_t i = 0; i < ajp13_.size(); ++i) {
         const config::Ajp13Worker& w = workers_->ajp13_workers()[i];

@@ -13,6 +13,8 @@
 
 namespace ajpgate::httpd {
 
+class LbShared;
+
 struct Ajp13Runtime {
     const config::Ajp13Worker* config = nullptr;
     std::unique_ptr<transport::AprConnector> connector;
@@ -24,10 +26,12 @@ struct Ajp13Runtime {
 class ChildRuntime {
 public:
     // threads_per_child sizes pools whose connection_pool_size is "auto".
-    ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, int threads_per_child);
+    ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
+                 int threads_per_child);
 
     const config::WorkersConfig& workers() const noexcept { return *workers_; }
     Ajp13Runtime& ajp13(std::size_t index) { return ajp13_[index]; }
+    const LbShared& lb_shared() const noexcept { return *lb_shared_; }
     // Closes idle connections past their connection_pool_timeout (maintenance).
     void close_idle_connections();
     // True for exactly one caller per `interval`: that caller runs the maintenance.
@@ -35,6 +39,7 @@ public:
 
 private:
     std::shared_ptr<const config::WorkersConfig> workers_;
+    std::shared_ptr<LbShared> lb_shared_;
     std::vector<Ajp13Runtime> ajp13_;
     std::atomic<transport::Clock::rep> next_maintenance_{0};
 };

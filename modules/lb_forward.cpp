@@ -1,0 +1,193 @@
+#include "modules/lb_forward.hpp"
+
+#include <time.h>
+
+#include <array>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "balancer/retry.hpp"
+#include "balancer/selector.hpp"
+#include "balancer/session_route.hpp"
+#include "balancer/snapshot.hpp"
+#include "modules/lb_shared.hpp"
+#include "modules/messages.hpp"
+
+namespace ajpgate::httpd {
+
+namespace {
+
+using balancer::Micros;
+
+// The balancer's clock: monotonic, shared by every process on the machine.
+Micros monotonic_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return Micros(static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000 + 1);
+}
+
+bool env_flag(request_rec* r, const char* name) {
+    const char* v = apr_table_get(r->subprocess_env, name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// Every Cookie header's value, in order (at most a handful are looked at).
+struct CookieHeaders {
+    std::array<std::string_view, 16> values{};
+    std::size_t count = 0;
+};
+
+int collect_cookie(void* data, const char* key, const char* value) {
+    auto* cookies = static_cast<CookieHeaders*>(data);
+    if (key && value && !strcasecmp(key, "Cookie") && cookies->count < cookies->values.size()) {
+        cookies->values[cookies->count++] = value;
+    }
+    return 1;
+}
+
+std::string_view activation_name(balancer::RuntimeActivation a) {
+    switch (a) {
+    case balancer::RuntimeActivation::active: return "ACT";
+    case balancer::RuntimeActivation::disabled: return "DIS";
+    case balancer::RuntimeActivation::stopped: return "STP";
+    }
+    return "ACT";
+}
+
+// The mount's ;active= / ;disabled= / ;stopped= lists, per member.
+std::vector<balancer::ActivationOverride> activation_overrides(const config::LbWorker& lb,
+                                                               const config::WorkersConfig& workers,
+                                                               const config::RuleExtensions* ext) {
+    std::vector<balancer::ActivationOverride> out;
+    if (!ext || (!ext->active && !ext->disabled && !ext->stopped)) return out;
+    out.assign(lb.members.size(), balancer::ActivationOverride::none);
+    const auto apply = [&](const std::optional<std::vector<std::string>>& names, balancer::ActivationOverride how) {
+        if (!names) return;
+        for (const auto& name : *names) {
+            if (auto m = balancer::member_by_worker_name(lb, workers.ajp13_workers(), name)) out[*m] = how;
+        }
+    };
+    apply(ext->active, balancer::ActivationOverride::active);
+    apply(ext->disabled, balancer::ActivationOverride::disabled);
+    apply(ext->stopped, balancer::ActivationOverride::stopped);
+    return out;
+}
+
+void log_health_change(const log::Logger& logger, const config::LbWorker& lb, const std::string& member,
+                       balancer::HealthChange change) {
+    if (change == balancer::HealthChange::marked_error) {
+        logger.log(log::Level::error, msg::lb_member_error,
+                   "lb " + lb.name + ": member " + member + " is now in error; recovery is tried after recover_time");
+    } else if (change == balancer::HealthChange::recovered) {
+        logger.log(log::Level::info, msg::lb_member_recovered, "lb " + lb.name + ": member " + member + " is back");
+    }
+}
+
+// Runs this interval's maintenance if it is due (once across all processes) and probes the
+// members it moved into recovery with a CPING on a fresh connection.
+void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView& view, ChildRuntime& runtime,
+                        const log::Logger& logger) {
+    const auto report = balancer::maintain(lb, view, runtime.workers().maintain_interval(), monotonic_now());
+    if (!report.ran || (report.to_recovering == 0 && report.probes_expired == 0)) return;
+    for (std::size_t m = 0; m < lb.members.size(); ++m) {
+        if (balancer::member_state(view.member(m)) != balancer::MemberState::recovering) continue;
+        if (!balancer::claim_probe(view, m, monotonic_now())) continue;
+        Ajp13Runtime& w = runtime.ajp13(lb.members[m].worker);
+        std::unique_ptr<transport::Connection> connection;
+        bool answered = false;
+        if (w.resolved && w.pool->acquire(connection, false) == transport::AcquireResult::connected) {
+            answered = transport::cping(connection->channel(), w.config->ping_timeout);
+            w.pool->release(std::move(connection), answered, transport::Clock::now());
+        }
+        const auto change = balancer::probe_result(view, m, answered, monotonic_now());
+        if (!answered) {
+            logger.log(log::Level::info, msg::lb_member_error,
+                       "lb " + lb.name + ": recovery probe of " + w.config->name + " got no CPONG; still in error");
+        }
+        log_health_change(logger, lb, w.config->name, change);
+    }
+}
+
+}  // namespace
+
+int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, std::size_t lb_index,
+                  const config::RuleExtensions* ext, ClientSide& client) {
+    const config::WorkersConfig& workers = runtime.workers();
+    const config::LbWorker& lb = workers.lb_workers()[lb_index];
+    const balancer::LbStateView& view = runtime.lb_shared().view(lb_index);
+    const auto logger = logger_for(cfg);
+    maintain_and_probe(lb, view, runtime, logger);
+
+    CookieHeaders cookies;
+    apr_table_do(collect_cookie, &cookies, r->headers_in, "Cookie", nullptr);
+    balancer::SessionNames names;
+    names.cookie = ext && ext->session_cookie ? std::string_view(*ext->session_cookie) : std::string_view(lb.session_cookie);
+    names.path = ext && ext->session_path ? std::string_view(*ext->session_path) : std::string_view(lb.session_path);
+    balancer::RequestContext ctx;
+    // The session id travels in the URI as the client sent it (r->uri lost its ;params).
+    ctx.sessions = balancer::find_session_ids(r->unparsed_uri ? r->unparsed_uri : r->uri,
+                                              {cookies.values.data(), cookies.count}, names);
+    if (const char* route = apr_table_get(r->subprocess_env, "JK_ROUTE")) ctx.forced_route = route;
+    ctx.sticky_ignore = env_flag(r, "JK_STICKY_IGNORE") || (ext && ext->sticky_ignore.value_or(false));
+    ctx.stateless = env_flag(r, "JK_STATELESS") || (ext && ext->stateless.value_or(false));
+    const auto overrides = activation_overrides(lb, workers, ext);
+    ctx.activation_overrides = overrides;
+
+    balancer::AttemptBudget budget(lb);
+    Attempt last;
+    bool attempted = false;
+    std::optional<balancer::SelectError> refusal;
+    for (int guard = 0; guard < 1024; ++guard) {  // the budget ends the loop; the guard bounds it
+        const balancer::Selection pick = balancer::select_member(lb, view, ctx);
+        if (pick.forced_members > 0) {
+            logger.log(log::Level::warn, msg::lb_forced_recovery,
+                       "lb " + lb.name + ": every member was in error; trying " + std::to_string(pick.forced_members) +
+                           " of them again (forced recovery)");
+        }
+        if (!pick) {
+            refusal = pick.error;
+            const auto step = budget.after_failure(ctx, true);
+            if (step == balancer::RetryStep::give_up) break;
+            if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
+            continue;
+        }
+        const std::size_t m = *pick.member;
+        const config::LbMember& member = lb.members[m];
+        Ajp13Runtime& w = runtime.ajp13(member.worker);
+        if (logger.enabled(log::Level::debug)) {
+            logger.log(log::Level::debug, msg::lb_picked,
+                       "lb " + lb.name + ": " + w.config->name + " (route " + member.route + ") by " +
+                           std::string(balancer::to_string(pick.reason)));
+        }
+        BuildInputs inputs;
+        inputs.server = &cfg;
+        inputs.secret = member.secret;
+        inputs.route = member.route;
+        inputs.lb_activation = activation_name(balancer::effective_activation(view, ctx, m));
+        apr_table_setn(r->notes, "JK_WORKER_ROUTE", member.route.c_str());
+        if (attempted) client.response.reset_for_retry();
+        balancer::begin_request(view, m);
+        last = attempt_on_ajp13(r, cfg, w, inputs, ext, client);
+        attempted = true;
+        const auto& e = last.outcome.exchange;
+        const auto change = balancer::end_request(lb, view, m, last.health, {e.body_bytes_read, e.response_bytes},
+                                                  monotonic_now());
+        log_health_change(logger, lb, w.config->name, change);
+        if (last.health == balancer::Outcome::success || last.done || !last.another_member_may_try) break;
+        const auto step = budget.after_failure(ctx);
+        if (step == balancer::RetryStep::give_up) break;
+        logger.log(log::Level::warn, msg::lb_failover, last.failure + "; lb " + lb.name + " tries another member");
+        if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
+    }
+    if (!attempted || (refusal && last.another_member_may_try)) {
+        const bool forced = refusal == balancer::SelectError::sticky_forced;
+        logger.log(log::Level::error, msg::lb_unavailable,
+                   "lb " + lb.name + (forced ? ": the session's member cannot serve and sticky_session_force is on; 503"
+                                             : ": no member can serve the request; 503"));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return conclude(r, cfg, last, client);
+}
+
+}  // namespace ajpgate::httpd

@@ -1,0 +1,33 @@
+// The load balancers' runtime state in APR shared memory, created by the parent at start-up
+// and inherited by every child, so a member one child finds dead is avoided by all of them.
+// The memory holds plain data only (lib/balancer/lb_state.hpp); each process keeps its own
+// views (pointers) into it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <apr_shm.h>
+
+#include "balancer/lb_state.hpp"
+#include "config/worker_model.hpp"
+
+namespace ajpgate::httpd {
+
+class LbShared {
+public:
+    // nullptr with `error` set when the memory cannot be had.
+    static std::shared_ptr<LbShared> create(apr_pool_t* pool, const config::WorkersConfig& workers,
+                                            std::string& error);
+
+    // The state of lb worker `index` (config order).
+    const balancer::LbStateView& view(std::size_t index) const { return views_[index]; }
+    std::size_t bytes() const noexcept { return bytes_; }
+
+private:
+    std::vector<balancer::LbStateView> views_;
+    std::size_t bytes_ = 0;
+};
+
+}  // namespace ajpgate::httpd
