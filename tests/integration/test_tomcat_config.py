@@ -133,8 +133,8 @@ class TomcatAttributePatternTest(unittest.TestCase):
             self.assertNotIn(b"remote_addr", answer.body)
 
 
-# The seed's httpd.conf block, exactly as published (trailing blanks included), except for the
-# mounted worker: the seed mounts its lb worker "loadbalancer", which is not served yet.
+# The seed's httpd.conf block, exactly as published (trailing blanks included); {worker} is the
+# mounted worker: the seed's own "loadbalancer", or the single ajp13 worker "was1".
 SEED_CONF = "\n".join([
     "LoadModule jk_module modules/mod_jk.so",
     "<IfModule jk_module>",
@@ -166,8 +166,6 @@ worker.was2.port={port}
 worker.was2.lbfactor=1
 """
 
-# When lb workers are served, switch to the seed's own worker: SEED_WORKER = "loadbalancer".
-SEED_WORKER = "was1"
 
 # The stamp exactly as the seed's format renders it, then "[pid:tid]" straight after: like mod_jk,
 # nothing is inserted between the user's stamp and the rest of the line.
@@ -175,19 +173,21 @@ STAMP = re.compile(r"^\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|J
                    r"\d\d \d\d: \d\d: \d\d \d{4}\]\[\d+:\d+\] \[(info|warn|error)\] AJPG\d{4} ")
 
 
-def seed_workers(node):
-    if SEED_WORKER == "loadbalancer":
-        return SEED_LB_WORKERS.format(port=node.ajp_port)
-    return ajp13_worker(node, SEED_WORKER)
-
-
 class TomcatSeedConfigTest(unittest.TestCase):
+    """Issue 3's criterion: the seed's httpd.conf lines with a single-worker workers.properties."""
+
+    worker = "was1"
+    started = "1 ajp13, 0 lb"  # what the start-up line counts
+
+    @classmethod
+    def workers(cls, node):
+        return ajp13_worker(node, cls.worker)
     @classmethod
     def setUpClass(cls):
         require_module_and_tomcat()
         cls.node = shared_node("was1")
-        cls.httpd = Httpd(SEED_CONF.format(worker=SEED_WORKER),
-                          files={"conf/workers.properties": seed_workers(cls.node)})
+        cls.httpd = Httpd(SEED_CONF.format(worker=cls.worker),
+                          files={"conf/workers.properties": cls.workers(cls.node)})
         # The seed loads "modules/mod_jk.so" relative to ServerRoot: put the built module there
         # and drop the harness's own absolute LoadModule so the seed's line is the one used.
         os.makedirs(os.path.join(cls.httpd.dir, "modules"))
@@ -244,8 +244,20 @@ class TomcatSeedConfigTest(unittest.TestCase):
         self.assertTrue(lines)
         for line in lines:
             self.assertRegex(line, STAMP)
-        self.assertIn("[info] AJPG0001 ajpgate started", text)
+        self.assertIn("[info] AJPG0001 ajpgate started: " + self.started, text)
         self.assertNotIn("[debug]", text)  # JkLogLevel Info
+
+
+
+class TomcatSeedLbConfigTest(TomcatSeedConfigTest):
+    """The seed as published: its own lb workers.properties and `JkMount /* loadbalancer`."""
+
+    worker = "loadbalancer"
+    started = "2 ajp13, 1 lb"
+
+    @classmethod
+    def workers(cls, node):
+        return SEED_LB_WORKERS.format(port=node.ajp_port)
 
 
 if __name__ == "__main__":
