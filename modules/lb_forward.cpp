@@ -138,6 +138,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     Attempt last;
     bool attempted = false;
     std::optional<balancer::SelectError> refusal;
+    bool exhausted = false;  // the last member failed and the retry budget is spent
     for (int guard = 0; guard < 1024; ++guard) {  // the budget ends the loop; the guard bounds it
         const balancer::Selection pick = balancer::select_member(lb, view, ctx);
         if (pick.forced_members > 0) {
@@ -176,11 +177,15 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         log_health_change(logger, lb, w.config->name, change);
         if (last.health == balancer::Outcome::success || last.done || !last.another_member_may_try) break;
         const auto step = budget.after_failure(ctx);
-        if (step == balancer::RetryStep::give_up) break;
+        if (step == balancer::RetryStep::give_up) {
+            logger.log(log::Level::warn, msg::lb_failover, last.failure);
+            exhausted = true;
+            break;
+        }
         logger.log(log::Level::warn, msg::lb_failover, last.failure + "; lb " + lb.name + " tries another member");
         if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
     }
-    if (!attempted || (refusal && last.another_member_may_try)) {
+    if (!attempted || exhausted || (refusal && last.another_member_may_try)) {
         const bool forced = refusal == balancer::SelectError::sticky_forced;
         logger.log(log::Level::error, msg::lb_unavailable,
                    "lb " + lb.name + (forced ? ": the session's member cannot serve and sticky_session_force is on; 503"

@@ -138,6 +138,9 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
         }
     }
     auto& global = server_config(main_server).global;
+    // httpd runs post_config twice at start-up; the first pass only checks, so the shared
+    // memory and the start-up line belong to the second.
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
     if (global.workers) {
         std::string error;
         global.lb_shared = LbShared::create(pconf, *global.workers, error);

@@ -52,7 +52,7 @@ class Httpd:
     workers.properties in the ServerRoot), or None. files: {relative path: text} to create."""
 
     def __init__(self, conf, workers=None, files=None, modules=("authz_core",), mpm="event",
-                 log_level="info", threads=16):
+                 log_level="info", threads=16, processes=2):
         self.dir = harness.scratch_dir("httpd")
         os.chmod(self.dir, 0o755)  # the children run as the httpd user and may read files here
         os.makedirs(os.path.join(self.dir, "logs"))
@@ -64,7 +64,8 @@ class Httpd:
         for path, text in (files or {}).items():
             self.write(path, text)
         user = run_user()
-        mpm_conf = (f"ThreadsPerChild {threads}\nMaxRequestWorkers {threads * 2}\nServerLimit 2\n"
+        mpm_conf = (f"StartServers {processes}\nThreadsPerChild {threads}\nMaxRequestWorkers {threads * processes}\n"
+                    f"ServerLimit {processes}\nMinSpareThreads 1\nMaxSpareThreads {threads * processes}\n"
                     if mpm != "prefork" else "StartServers 2\nMaxRequestWorkers 8\n")
         loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules)
         self.conf_path = self.write("httpd.conf", f"""ServerRoot {self.dir}
