@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <apr_strings.h>
+
 #include "balancer/retry.hpp"
 #include "balancer/selector.hpp"
 #include "balancer/session_route.hpp"
@@ -109,6 +111,25 @@ void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView&
     }
 }
 
+// mod_jk's notes for LogFormat %{JK_LB_FIRST_NAME}n ... : the first and the last member tried.
+void set_member_notes(request_rec* r, const char* prefix, const std::string& name, const balancer::LbStateView& view,
+                      std::size_t m) {
+    const auto snap = balancer::snapshot_member(view, m);
+    const auto note = [&](const char* field, const std::string& value) {
+        apr_table_set(r->notes, apr_pstrcat(r->pool, prefix, field, nullptr), value.c_str());
+    };
+    note("NAME", name);
+    note("VALUE", std::to_string(snap.lb_value));
+    note("ACCESSED", std::to_string(snap.elected));
+    note("SESSIONS", std::to_string(snap.sessions));
+    note("READ", std::to_string(snap.bytes_read));
+    note("TRANSFERRED", std::to_string(snap.bytes_written));
+    note("ERRORS", std::to_string(snap.errors));
+    note("BUSY", std::to_string(snap.busy));
+    note("ACTIVATION", std::string(snap.activation_name));
+    note("STATE", std::string(snap.state_name));
+}
+
 }  // namespace
 
 int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, std::size_t lb_index,
@@ -139,6 +160,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     bool attempted = false;
     std::optional<balancer::SelectError> refusal;
     bool exhausted = false;  // the last member failed and the retry budget is spent
+    bool first_noted = false;
     for (int guard = 0; guard < 1024; ++guard) {  // the budget ends the loop; the guard bounds it
         const balancer::Selection pick = balancer::select_member(lb, view, ctx);
         if (pick.forced_members > 0) {
@@ -175,6 +197,9 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         const auto change = balancer::end_request(lb, view, m, last.health, {e.body_bytes_read, e.response_bytes},
                                                   monotonic_now());
         log_health_change(logger, lb, w.config->name, change);
+        if (!first_noted) set_member_notes(r, "JK_LB_FIRST_", w.config->name, view, m);
+        first_noted = true;
+        set_member_notes(r, "JK_LB_LAST_", w.config->name, view, m);
         if (last.health == balancer::Outcome::success || last.done || !last.another_member_may_try) break;
         const auto step = budget.after_failure(ctx);
         if (step == balancer::RetryStep::give_up) {

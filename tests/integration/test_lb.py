@@ -63,6 +63,15 @@ class DistributionTest(LbCase):
             for name, share in zip(self.names, expected):
                 self.assertAlmostEqual(counts[name] / 200, share, delta=0.03, msg=f"{factors}: {counts}")
 
+    def test_notes_for_access_logs(self):
+        conf = SEED_HTTPD + ('LogFormat "%{JK_WORKER_NAME}n %{JK_WORKER_TYPE}n %{JK_WORKER_ROUTE}n '
+                             '%{JK_LB_FIRST_NAME}n %{JK_LB_LAST_NAME}n %{JK_LB_LAST_STATE}n" jk\n'
+                             'CustomLog logs/access_log jk\n')
+        with Httpd(conf, workers=seed_workers(self.ports())) as h:
+            self.assertEqual(self.node(h, cookie="JSESSIONID=A.was2")[1], "was2")
+            wait_until(lambda: h.read("logs/access_log"), 10, what="access log line")
+            self.assertEqual(h.read("logs/access_log").split("\n")[0], "loadbalancer lb was2 was2 was2 OK")
+
     def test_sticky_by_cookie_and_path(self):
         with Httpd(SEED_HTTPD, workers=seed_workers(self.ports())) as h:
             for route in self.names:
