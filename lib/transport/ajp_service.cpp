@@ -16,6 +16,17 @@ bool cping(PacketChannel& channel, std::chrono::milliseconds timeout) {
            channel.unread_bytes() == 0;
 }
 
+std::size_t probe_idle_connections(ConnectionPool& pool, Clock::time_point now, std::chrono::milliseconds interval,
+                                   std::chrono::milliseconds timeout) {
+    std::size_t closed = 0;
+    for (auto& connection : pool.take_idle_unused_since(now - interval)) {
+        const bool alive = cping(connection->channel(), timeout);
+        if (!alive) ++closed;
+        pool.return_probed(std::move(connection), alive);
+    }
+    return closed;
+}
+
 namespace {
 
 // A connection ready to carry the request, or the reason there is none.

@@ -54,4 +54,10 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
 // One CPING/CPONG round trip on an idle connection; false when the answer is missing or wrong.
 bool cping(PacketChannel& channel, std::chrono::milliseconds timeout);
 
+// ping_mode I (connection_ping_interval): every idle connection unused for `interval` gets a
+// CPING; those without a CPONG within `timeout` are closed, so a request never meets a
+// connection a firewall silently dropped. Returns how many were closed.
+std::size_t probe_idle_connections(ConnectionPool& pool, Clock::time_point now, std::chrono::milliseconds interval,
+                                   std::chrono::milliseconds timeout);
+
 }  // namespace ajpgate::transport

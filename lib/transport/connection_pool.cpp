@@ -88,6 +88,33 @@ std::size_t ConnectionPool::close_all_idle() {
     return closing.size();
 }
 
+std::vector<std::unique_ptr<Connection>> ConnectionPool::take_idle_unused_since(Clock::time_point unused_since) {
+    std::vector<std::unique_ptr<Connection>> taken;
+    std::lock_guard lock(mutex_);
+    // idle_ is ordered by last use, oldest first.
+    auto it = idle_.begin();
+    while (it != idle_.end() && (*it)->last_used <= unused_since) taken.push_back(std::move(*it++));
+    idle_.erase(idle_.begin(), it);
+    busy_ += taken.size();
+    return taken;
+}
+
+void ConnectionPool::return_probed(std::unique_ptr<Connection> connection, bool alive) {
+    std::unique_ptr<Connection> closing;
+    {
+        std::lock_guard lock(mutex_);
+        --busy_;
+        if (alive && connection) {
+            const auto at = std::upper_bound(idle_.begin(), idle_.end(), connection->last_used,
+                                             [](Clock::time_point t, const auto& c) { return t < c->last_used; });
+            idle_.insert(at, std::move(connection));
+        } else {
+            closing = std::move(connection);
+        }
+    }
+    returned_.notify_one();
+}
+
 std::size_t ConnectionPool::idle_count() const {
     std::lock_guard lock(mutex_);
     return idle_.size();

@@ -69,6 +69,12 @@ public:
     std::size_t close_idle(Clock::time_point now);
     // Closes every idle connection (after a backend was found broken, for example).
     std::size_t close_all_idle();
+    // ping_mode I: takes out (counted as busy) the idle connections last used at or before
+    // `unused_since`, to be probed outside the lock; each goes back through return_probed().
+    std::vector<std::unique_ptr<Connection>> take_idle_unused_since(Clock::time_point unused_since);
+    // A probed connection: back in its place among the idle ones when it answered (a probe is
+    // not a use: last_used and with it the idle timeout stay as they were), else closed.
+    void return_probed(std::unique_ptr<Connection> connection, bool alive);
 
     std::size_t idle_count() const;
     std::size_t busy_count() const;

@@ -193,6 +193,48 @@ void test_cping_probe(void**) {
     assert_true(outcome.backend_failed);
 }
 
+// ping_mode I: only connections idle for the interval are probed; the silent one is closed,
+// the one that answers goes back in its place with its last use unchanged.
+void test_probe_idle_connections(void**) {
+    Harness h(3);
+    h.connector.add(BackendScript().cpong());  // answers
+    h.connector.add(BackendScript());          // silent: the peer is gone
+    h.connector.add(BackendScript().cpong());  // answers, but was used recently
+    std::unique_ptr<Connection> a, b, c;
+    h.pool->acquire(a);
+    h.pool->acquire(b);
+    h.pool->acquire(c);
+    const auto t0 = Clock::now();
+    h.pool->release(std::move(a), true, t0);
+    h.pool->release(std::move(b), true, t0 + std::chrono::seconds(1));
+    h.pool->release(std::move(c), true, t0 + std::chrono::seconds(10));
+
+    const auto closed = probe_idle_connections(*h.pool, t0 + std::chrono::seconds(10), std::chrono::seconds(5),
+                                               std::chrono::milliseconds(10));
+    assert_int_equal(closed, 1);
+    assert_int_equal(h.pool->idle_count(), 2);
+    assert_int_equal(h.pool->busy_count(), 0);
+    const Bytes cping_packet{0x12, 0x34, 0x00, 0x01, 0x0A};
+    assert_int_equal(h.connector.handed_out[0]->writes.size(), 1);
+    assert_true(h.connector.handed_out[0]->writes[0] == cping_packet);
+    // handed_out[1], the silent one, is closed (its link freed): only the count tells.
+    assert_true(h.connector.handed_out[2]->writes.empty());  // too recent to probe
+
+    // Most recently used first: the young one, then the probed one with its old timestamp.
+    std::unique_ptr<Connection> first, second;
+    h.pool->acquire(first);
+    h.pool->acquire(second);
+    assert_ptr_equal(&first->link(), h.connector.handed_out[2]);
+    assert_ptr_equal(&second->link(), h.connector.handed_out[0]);
+    assert_true(second->last_used == t0);
+    h.pool->release(std::move(first), false, Clock::now());
+    h.pool->release(std::move(second), false, Clock::now());
+
+    // Nothing idle long enough: nothing probed, nothing closed.
+    assert_int_equal(probe_idle_connections(*h.pool, Clock::now(), std::chrono::seconds(5),
+                                            std::chrono::milliseconds(10)), 0);
+}
+
 void test_busy_pool(void**) {
     Harness h(1);
     std::unique_ptr<Connection> held;
@@ -226,6 +268,7 @@ int main() {
         cmocka_unit_test(test_no_retry_after_request_when_asked),
         cmocka_unit_test(test_no_retry_after_headers),
         cmocka_unit_test(test_cping_probe),
+        cmocka_unit_test(test_probe_idle_connections),
         cmocka_unit_test(test_busy_pool),
         cmocka_unit_test(test_disable_reuse_closes),
     };
