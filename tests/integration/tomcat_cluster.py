@@ -91,15 +91,16 @@ class ClusterNode(TomcatNode):
 
     def kill(self):
         """SIGKILL to the whole process group (catalina.sh and the JVM): no shutdown hooks,
-        no session hand-over, sockets reset by the kernel. Returns the seconds until the JVM
-        was reaped (its sockets close only then)."""
-        started = time.monotonic()
+        no session hand-over, sockets reset by the kernel. Returns (when the signal was sent,
+        when the JVM was reaped), both time.monotonic(); its sockets close only at the second."""
+        sent = time.monotonic()
         if self.process:
             os.killpg(self.process.proc.pid, signal.SIGKILL)
+            sent = time.monotonic()
             self.process.proc.wait(timeout=10)
             self.process.stop()  # closes the log; the process is already gone
             self.process = None
-        return time.monotonic() - started
+        return sent, time.monotonic()
 
     def alive(self):
         return self.process is not None and self.process.alive()
