@@ -64,7 +64,14 @@ bool ChildRuntime::claim_maintenance(transport::Clock::time_point now, std::chro
 
 void ChildRuntime::close_idle_connections() {
     const auto now = transport::Clock::now();
-    for (auto& rt : ajp13_) rt.pool->close_idle(now);
+    for (auto& rt : ajp13_) {
+        rt.pool->close_idle(now);
+        // ping_mode I: idle connections unused for connection_ping_interval get a CPING.
+        if (rt.config->ping_mode.interval && rt.config->connection_ping_interval.count() > 0) {
+            transport::probe_idle_connections(*rt.pool, now, rt.config->connection_ping_interval,
+                                              rt.config->ping_timeout);
+        }
+    }
 }
 
 }  // namespace ajpgate::httpd

@@ -27,26 +27,38 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-start_backend() {  # name -> port
+# Runs in this shell (not in $(...)) so the backends' pids are kept for cleanup and the tour.
+start_backend() {  # name
     local name="$1"
     "$build/tools/ajp-testd" --port 0 --ready-file "$run/$name.port" --route "$name" --name "$name" \
         --quiet >"$run/logs/$name.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 50); do [ -s "$run/$name.port" ] && break; sleep 0.1; done
-    cat "$run/$name.port"
 }
-p1="$(start_backend was1)"
-p2="$(start_backend was2)"
+start_backend was1
+start_backend was2
+p1="$(cat "$run/was1.port")"
+p2="$(cat "$run/was2.port")"
 
 cat >"$run/workers.properties" <<PROPS
-# Two Tomcat-like nodes (ajp-testd with jvmRoute was1 / was2).
-worker.list=was1,was2
+# The seed's workers.properties: an lb over two Tomcat-like nodes (ajp-testd playing
+# jvmRoute was1 / was2), here on 127.0.0.1 and the ports the backends picked.
+worker.list=loadbalancer
+
+worker.loadbalancer.type=lb
+worker.loadbalancer.balance_workers=was1,was2
+worker.loadbalancer.recover_time=5
+worker.maintain=5
+
 worker.was1.type=ajp13
 worker.was1.host=127.0.0.1
 worker.was1.port=$p1
+worker.was1.lbfactor=1
+
 worker.was2.type=ajp13
 worker.was2.host=127.0.0.1
 worker.was2.port=$p2
+worker.was2.lbfactor=1
 PROPS
 user=www-data; id "$user" >/dev/null 2>&1 || user=nobody
 cat >"$run/httpd.conf" <<CONF
@@ -67,8 +79,7 @@ JkWorkersFile workers.properties
 JkLogFile "|/usr/bin/rotatelogs -l logs/mod_jk_%Y%m%d.log 86400"
 JkLogStampFormat "[%a %b %d %H:%M:%S.%Q %Y] "
 JkLogLevel debug
-JkMount /was1/* was1
-JkMount /was2/* was2
+JkMount /* loadbalancer
 CONF
 if ! /usr/sbin/apache2 -f "$run/httpd.conf" -k start; then
     cat "$run/logs/error_log" 2>/dev/null
@@ -80,24 +91,37 @@ base="http://127.0.0.1:$port"
 cat <<TEXT
 
 ajpgate demo is running: httpd + ajpgate (mod_jk.so from $build/modules/.libs)
-  backends : was1 on 127.0.0.1:$p1, was2 on 127.0.0.1:$p2 (ajp-testd, jvmRoute was1/was2)
-  open     : $base/was1/hello
+  balancer : loadbalancer over was1 (127.0.0.1:$p1) and was2 (127.0.0.1:$p2)
+             (ajp-testd playing Tomcat nodes with jvmRoute was1/was2)
+  open     : $base/app/hello        (reload: X-Route and the JSESSIONID cookie show the node)
   files    : $run (httpd.conf, workers.properties, logs/)
 
 Try:
-  curl -i $base/was1/hello?name=you          # echo of what the backend received, as JSON
-  curl -i $base/was2/hello -d 'a=1'          # a POST, body forwarded over AJP
-  curl -i -H 'X-Testd: mode=fixed;size=1000000' $base/was1/big -o /dev/null
-  tail -f $run/logs/mod_jk_*.log             # the module's own log (rotatelogs)
+  curl -si $base/app/hello | grep -E 'X-Route|Set-Cookie'        # a new session on some node
+  curl -si -b 'JSESSIONID=ABC.was2' $base/app/x | grep X-Route    # sticky: always was2
+  curl -si '$base/app/x;jsessionid=ABC.was1' | grep X-Route       # sticky by URL: was1
+  kill \$(pgrep -f 'route was1')   # then the was1 session fails over to was2, rebound to ABC.was2
+  tail -f $run/logs/mod_jk_*.log                                  # the module's own log
 TEXT
 
+route_of() {  # curl args... -> "node session-out count"
+    curl -s -o /dev/null -D - "$@" | awk -F': ' 'tolower($1)=="x-route"{r=$2} tolower($1)=="x-session-out"{s=$2}
+        tolower($1)=="x-session-count"{c=$2} END{gsub("\r","",r); gsub("\r","",s); gsub("\r","",c); print r, s, c}'
+}
 if [ "${1:-}" = "--tour" ]; then
-    echo; echo "== tour"
-    for path in /was1/hello /was2/hello; do
-        printf '%s -> ' "$path"; curl -s "$base$path" | head -c 160; echo
-    done
-    printf 'POST /was2/form -> '; curl -s -d 'a=1&b=2' "$base/was2/form" | grep -o '"body_length":[0-9]*'
-    echo; echo "== the module's log"; sleep 0.5; tail -n 6 "$run"/logs/mod_jk_*.log
+    echo; echo "== 1. sessionless requests are balanced by lbfactor (1:1)"
+    for i in 1 2 3 4; do printf '  request %s -> %s\n' "$i" "$(route_of "$base/app/hello" | cut -d' ' -f1)"; done
+    echo "== 2. a session sticks to its node"
+    read -r node session count <<<"$(route_of "$base/app/cart")"
+    echo "  new session $session on $node"
+    for i in 1 2 3; do printf '  with the cookie -> %s\n' "$(route_of -b "JSESSIONID=$session" "$base/app/cart")"; done
+    echo "== 3. the session's node dies: the next request fails over, the route is rebound"
+    if [ "$node" = was1 ]; then kill "${pids[0]}"; else kill "${pids[1]}"; fi
+    sleep 0.3
+    read -r node2 session2 _ <<<"$(route_of -b "JSESSIONID=$session" "$base/app/cart")"
+    echo "  -> $node2 answers; its Set-Cookie rebinds the session to $session2"
+    printf '  with the new cookie -> %s\n' "$(route_of -b "JSESSIONID=$session2" "$base/app/cart")"
+    echo; echo "== the module's log"; sleep 0.5; grep -E 'AJPG014|AJPG011' "$run"/logs/mod_jk_*.log | tail -n 5
     exit 0
 fi
 echo; echo "Ctrl-C to stop."

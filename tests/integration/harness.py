@@ -2,6 +2,7 @@
 
 Every server a test starts binds to 127.0.0.1 on a port picked here, logs into a file under
 the test's own directory, and is stopped by the test (terminate, then kill after a bound)."""
+import atexit
 import os
 import signal
 import socket
@@ -47,8 +48,24 @@ def scratch_dir(prefix):
     return tempfile.mkdtemp(prefix=f"ajpgate-{prefix}-")
 
 
+_live = set()
+
+
+def stop_all():
+    """Stops every process a suite started and did not stop (a setUpClass that failed half
+    way, an interrupted run): nothing a test started outlives the run."""
+    leftovers = list(_live)
+    for process in leftovers:
+        process.stop(timeout=5)
+    return len(leftovers)
+
+
+atexit.register(stop_all)
+
+
 class Process:
-    """A child process whose output goes to a log file; stopped for sure by stop()."""
+    """A child process whose output goes to a log file; stopped for sure by stop() (or by
+    stop_all() at the end of the run)."""
 
     def __init__(self, argv, log_path, env=None, cwd=None):
         self.argv = argv
@@ -57,6 +74,7 @@ class Process:
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, env=env, cwd=cwd,
                                      start_new_session=True)
+        _live.add(self)
 
     def alive(self):
         return self.proc.poll() is None
@@ -69,6 +87,7 @@ class Process:
             return ""
 
     def stop(self, timeout=10.0):
+        _live.discard(self)
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -79,5 +98,6 @@ class Process:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
         return self.proc.returncode
