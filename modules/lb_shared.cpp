@@ -1,6 +1,14 @@
 #include "modules/lb_shared.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
+
+#include <unixd.h>
 
 namespace ajpgate::httpd {
 
@@ -11,10 +19,80 @@ constexpr std::size_t block_alignment = 64;
 
 std::size_t aligned(std::size_t n) { return (n + block_alignment - 1) / block_alignment * block_alignment; }
 
+std::string os_error(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+struct FileMapping {
+    void* base;
+    std::size_t bytes;
+    std::string path;
+};
+
+// The httpd configuration pool owns the mapping: unmapped and unlinked when it goes (a
+// restart makes a new one; children of the old generation keep their own mapping).
+apr_status_t unmap_file(void* data) {
+    auto* mapping = static_cast<FileMapping*>(data);
+    ::munmap(mapping->base, mapping->bytes);
+    ::unlink(mapping->path.c_str());
+    delete mapping;
+    return APR_SUCCESS;
+}
+
+void* map_file(apr_pool_t* pool, const std::string& path, std::size_t bytes, std::string& error) {
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            error = "JkShmFile " + path + " is a symbolic link: refusing to use it";
+            return nullptr;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            error = "JkShmFile " + path + " exists and is not a regular file";
+            return nullptr;
+        }
+        ::unlink(path.c_str());  // a previous run's file: start afresh
+    }
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = os_error("JkShmFile: cannot create " + path);
+        return nullptr;
+    }
+    void* base = MAP_FAILED;
+    if (::ftruncate(fd, static_cast<off_t>(bytes)) == 0) {
+        base = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    }
+    // Started as root, httpd serves as its User: the children must be able to open it too.
+    if (base != MAP_FAILED && ::geteuid() == 0 && ::fchown(fd, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0) {
+        error = os_error("JkShmFile: cannot give " + path + " to httpd's user");
+        ::munmap(base, bytes);
+        base = MAP_FAILED;
+    } else if (base == MAP_FAILED) {
+        error = os_error("JkShmFile: cannot map " + path);
+    }
+    ::close(fd);
+    if (base == MAP_FAILED) {
+        ::unlink(path.c_str());
+        return nullptr;
+    }
+    apr_pool_cleanup_register(pool, new FileMapping{base, bytes, path}, unmap_file, apr_pool_cleanup_null);
+    return base;
+}
+
+void* map_anonymous(apr_pool_t* pool, std::size_t bytes, std::string& error) {
+    // Mapped before the children are forked, so they all see it.
+    apr_shm_t* shm = nullptr;
+    const apr_status_t rv = apr_shm_create(&shm, bytes, nullptr, pool);
+    if (rv != APR_SUCCESS) {
+        char reason[128];
+        error = std::string("cannot create shared memory for the load balancers: ") +
+                apr_strerror(rv, reason, sizeof reason);
+        return nullptr;
+    }
+    return apr_shm_baseaddr_get(shm);
+}
+
 }  // namespace
 
 std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::WorkersConfig& workers,
-                                           std::string& error) {
+                                           const std::optional<std::string>& file, std::string& error) {
     auto shared = std::make_shared<LbShared>();
     const auto& lbs = workers.lb_workers();
     std::vector<std::size_t> offsets;
@@ -28,16 +106,9 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
         shared->bytes_ += aligned(need);
     }
     if (lbs.empty()) return shared;
-    // Anonymous shared memory: mapped before the children are forked, so they all see it.
-    apr_shm_t* shm = nullptr;
-    const apr_status_t rv = apr_shm_create(&shm, shared->bytes_, nullptr, pool);
-    if (rv != APR_SUCCESS) {
-        char reason[128];
-        error = std::string("cannot create shared memory for the load balancers: ") +
-                apr_strerror(rv, reason, sizeof reason);
-        return nullptr;
-    }
-    auto* base = static_cast<std::byte*>(apr_shm_baseaddr_get(shm));
+    void* memory = file ? map_file(pool, *file, shared->bytes_, error) : map_anonymous(pool, shared->bytes_, error);
+    if (!memory) return nullptr;
+    auto* base = static_cast<std::byte*>(memory);
     std::memset(base, 0, shared->bytes_);
     for (std::size_t i = 0; i < lbs.size(); ++i) {
         std::span<std::byte> block(base + offsets[i], balancer::lb_state_bytes(lbs[i]));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,12 @@ namespace ajpgate::httpd {
 
 class LbShared {
 public:
-    // nullptr with `error` set when the memory cannot be had.
+    // nullptr with `error` set when the memory cannot be had. Without `file` the memory is
+    // anonymous; with one (JkShmFile) it is a file created afresh with mode 0600, owned by
+    // httpd's run user, never through a symbolic link (CVE-2024-46544 is about that file).
+    // The memory lives as long as `pool` (httpd's configuration pool).
     static std::shared_ptr<LbShared> create(apr_pool_t* pool, const config::WorkersConfig& workers,
-                                            std::string& error);
+                                            const std::optional<std::string>& file, std::string& error);
 
     // The state of lb worker `index` (config order).
     const balancer::LbStateView& view(std::size_t index) const { return views_[index]; }

@@ -143,7 +143,7 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
     if (global.workers) {
         std::string error;
-        global.lb_shared = LbShared::create(pconf, *global.workers, error);
+        global.lb_shared = LbShared::create(pconf, *global.workers, global.shm_file, error);
         if (!global.lb_shared) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, main_server, "%s %s",
                          std::string(msg::config_error.id).c_str(), error.c_str());
