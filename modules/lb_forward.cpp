@@ -130,6 +130,23 @@ void set_member_notes(request_rec* r, const char* prefix, const std::string& nam
     note("STATE", std::string(snap.state_name));
 }
 
+// set_session_cookie: for back ends that add no route to their session ids, tell the client
+// the member's route ourselves whenever the member was not chosen by the session's own route
+// (a new session, or a failover: mod_jk BZ 64051).
+void set_route_cookie(request_rec* r, const config::LbWorker& lb, const config::RuleExtensions* ext,
+                      std::string_view cookie_name, const config::LbMember& member) {
+    const bool wanted = ext && ext->set_session_cookie ? *ext->set_session_cookie : lb.set_session_cookie;
+    if (!wanted) return;
+    const std::string& path = ext && ext->session_cookie_path ? *ext->session_cookie_path : lb.session_cookie_path;
+    std::string value = std::string(cookie_name) + "=." + member.route;
+    if (!path.empty()) value += ";Path=" + path;
+    value += ";HttpOnly";
+    const char* https = apr_table_get(r->subprocess_env, "HTTPS");
+    if (https && !strcasecmp(https, "on")) value += ";Secure";
+    // err_headers_out: the cookie goes out with the backend's answer and with an error page.
+    apr_table_set(r->err_headers_out, "Set-Cookie", apr_pstrdup(r->pool, value.c_str()));
+}
+
 }  // namespace
 
 int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, std::size_t lb_index,
@@ -190,6 +207,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         inputs.lb_activation = activation_name(balancer::effective_activation(view, ctx, m));
         apr_table_setn(r->notes, "JK_WORKER_ROUTE", member.route.c_str());
         if (attempted) client.response.reset_for_retry();
+        if (pick.reason != balancer::PickReason::sticky) set_route_cookie(r, lb, ext, names.cookie, member);
         balancer::begin_request(view, m);
         last = attempt_on_ajp13(r, cfg, w, inputs, ext, client);
         attempted = true;

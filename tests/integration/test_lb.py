@@ -72,6 +72,16 @@ class DistributionTest(LbCase):
             wait_until(lambda: h.read("logs/access_log"), 10, what="access log line")
             self.assertEqual(h.read("logs/access_log").split("\n")[0], "loadbalancer lb was2 was2 was2 OK")
 
+    def test_set_session_cookie(self):
+        extra = "worker.loadbalancer.set_session_cookie=true\nworker.loadbalancer.session_cookie_path=/app\n"
+        with Httpd(SEED_HTTPD, workers=seed_workers(self.ports(), extra)) as h:
+            status, route, headers = self.node(h)
+            cookies = headers.get_all("Set-Cookie")
+            self.assertIn(f"JSESSIONID=.{route};Path=/app;HttpOnly", cookies)
+            # a request that follows its session's route gets no extra cookie
+            _, _, headers = self.node(h, cookie=f"JSESSIONID=.{route}")
+            self.assertFalse([c for c in headers.get_all("Set-Cookie") or [] if c.startswith("JSESSIONID=.")])
+
     def test_sticky_by_cookie_and_path(self):
         with Httpd(SEED_HTTPD, workers=seed_workers(self.ports())) as h:
             for route in self.names:
