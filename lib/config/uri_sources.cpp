@@ -1,10 +1,7 @@
 #include "config/uri_sources.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "config/text_file.hpp"
+
 
 #include "config/property_value.hpp"
 #include "config/uri_text.hpp"
@@ -91,24 +88,9 @@ std::vector<UriRule> parse_uriworkermap(std::string_view text, std::string_view 
 
 std::optional<std::vector<UriRule>> read_uriworkermap_file(const std::string& path,
                                                            Diagnostics& diags) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        // An fstream opens a directory happily and then reads nothing: say what it is.
-        diags.error(path, 0, "cannot read uriworkermap file: it is a directory");
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        diags.error(path, 0, std::string("cannot open uriworkermap file: ") + std::strerror(errno));
-        return std::nullopt;
-    }
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) {
-        diags.error(path, 0, "cannot read uriworkermap file");
-        return std::nullopt;
-    }
-    return parse_uriworkermap(content.str(), path, diags);
+    auto content = read_text_file(path, "uriworkermap file", diags);
+    if (!content) return std::nullopt;
+    return parse_uriworkermap(*content, path, diags);
 }
 
 }  // namespace ajpgate::config

@@ -21,17 +21,6 @@ using namespace ajpgate::transport::testing;
 
 namespace {
 
-ajp13::ForwardRequest simple_request(std::string_view method = "GET") {
-    ajp13::ForwardRequest r;
-    r.method = method;
-    r.protocol = "HTTP/1.1";
-    r.uri = "/app/x";
-    r.remote_addr = "127.0.0.1";
-    r.server_name = "localhost";
-    r.server_port = 80;
-    return r;
-}
-
 struct Run {
     ScriptedLink link;
     RecordingSink sink;

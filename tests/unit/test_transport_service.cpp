@@ -44,17 +44,6 @@ public:
     void add_failure() { links.push_back(nullptr); }
 };
 
-ajp13::ForwardRequest request() {
-    ajp13::ForwardRequest r;
-    r.method = "GET";
-    r.protocol = "HTTP/1.1";
-    r.uri = "/x";
-    r.remote_addr = "127.0.0.1";
-    r.server_name = "localhost";
-    r.server_port = 80;
-    return r;
-}
-
 struct Harness {
     QueueConnector connector;
     std::unique_ptr<ConnectionPool> pool;
@@ -71,7 +60,7 @@ struct Harness {
         StringBody source(std::move(body));
         ExchangeOptions e;
         e.content_length = length;
-        return serve_request(*pool, options, request(), e, source, sink,
+        return serve_request(*pool, options, simple_request(), e, source, sink,
                              [this](std::chrono::milliseconds) { ++sleeps; });
     }
 };

@@ -16,6 +16,18 @@ namespace ajpgate::transport::testing {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// A small, valid request: what most exchange tests send.
+inline ajp13::ForwardRequest simple_request(std::string_view method = "GET") {
+    ajp13::ForwardRequest r;
+    r.method = method;
+    r.protocol = "HTTP/1.1";
+    r.uri = "/app/x";
+    r.remote_addr = "127.0.0.1";
+    r.server_name = "localhost";
+    r.server_port = 80;
+    return r;
+}
+
 class ScriptedLink : public Link {
 public:
     Bytes incoming;                      // everything the backend will say, in order
