@@ -10,6 +10,8 @@ transport::SocketOptions socket_options(const config::Ajp13Worker& w) {
     o.io_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(w.socket_timeout);
     o.keepalive = w.socket_keepalive;
     o.buffer_size = w.socket_buffer;
+    o.source = w.source;
+    o.prefer_ipv6 = w.prefer_ipv6;
     return o;
 }
 

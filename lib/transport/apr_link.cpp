@@ -78,7 +78,22 @@ AprConnector::~AprConnector() {
 }
 
 apr_status_t AprConnector::resolve() {
-    return apr_sockaddr_info_get(&address_, host_.c_str(), APR_UNSPEC, port_, 0, pool_);
+    apr_sockaddr_t* all = nullptr;
+    apr_status_t rv = apr_sockaddr_info_get(&all, host_.c_str(), APR_UNSPEC, port_, 0, pool_);
+    if (rv != APR_SUCCESS) return rv;
+    // The resolver's first answer, unless the preferred family is among the others.
+    const int preferred = options_.prefer_ipv6 ? APR_INET6 : APR_INET;
+    address_ = all;
+    for (apr_sockaddr_t* a = all; a; a = a->next) {
+        if (a->family == preferred) {
+            address_ = a;
+            break;
+        }
+    }
+    if (!options_.source.empty()) {
+        rv = apr_sockaddr_info_get(&source_, options_.source.c_str(), address_->family, 0, 0, pool_);
+    }
+    return rv;
 }
 
 std::unique_ptr<Link> AprConnector::connect(IoResult& why) {
@@ -96,7 +111,8 @@ std::unique_ptr<Link> AprConnector::connect(IoResult& why) {
             apr_socket_opt_set(socket, APR_SO_RCVBUF, options_.buffer_size);
         }
         apr_socket_timeout_set(socket, to_apr(options_.connect_timeout));
-        rv = apr_socket_connect(socket, address_);
+        if (source_) rv = apr_socket_bind(socket, source_);
+        if (rv == APR_SUCCESS) rv = apr_socket_connect(socket, address_);
     }
     if (rv != APR_SUCCESS) {
         if (APR_STATUS_IS_TIMEUP(rv)) why = IoResult::timeout;

@@ -19,6 +19,8 @@ struct SocketOptions {
     std::chrono::milliseconds io_timeout{0};       // zero: wait forever (mod_jk's socket_timeout 0)
     bool keepalive = false;                        // SO_KEEPALIVE against idle-dropping firewalls
     int buffer_size = 0;                           // SO_SNDBUF/SO_RCVBUF when > 0
+    std::string source;                            // local address to bind to (empty: any)
+    bool prefer_ipv6 = false;                      // when the host has both kinds of address
 };
 
 class AprLink final : public Link {
@@ -62,6 +64,7 @@ private:
     SocketOptions options_;
     apr_pool_t* pool_ = nullptr;  // unmanaged: owned by this connector, safe across threads
     apr_sockaddr_t* address_ = nullptr;
+    apr_sockaddr_t* source_ = nullptr;
 };
 
 }  // namespace ajpgate::transport

@@ -97,6 +97,24 @@ void test_refused_connect_fails(void**) {
     assert_int_equal(static_cast<int>(why), static_cast<int>(IoResult::error));
 }
 
+void test_source_address_is_bound(void**) {
+    Listener server;
+    SocketOptions options;
+    options.connect_timeout = 1000ms;
+    options.source = "127.0.0.2";  // any loopback address is ours
+    AprConnector connector("127.0.0.1", server.port, options);
+    assert_int_equal(connector.resolve(), APR_SUCCESS);
+    IoResult why = IoResult::error;
+    auto link = connector.connect(why);
+    assert_non_null(link.get());
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    const int fd = ::accept(server.fd, reinterpret_cast<sockaddr*>(&peer), &len);
+    assert_true(fd >= 0);
+    assert_int_equal(ntohl(peer.sin_addr.s_addr), 0x7f000002);
+    ::close(fd);
+}
+
 }  // namespace
 
 int main() {
@@ -104,6 +122,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_timeout_and_eof),
         cmocka_unit_test(test_refused_connect_fails),
+        cmocka_unit_test(test_source_address_is_bound),
     };
     const int failed = cmocka_run_group_tests_name("transport_apr_link", tests, nullptr, nullptr);
     apr_terminate();
