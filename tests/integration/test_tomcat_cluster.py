@@ -168,11 +168,14 @@ class ClusterCase(unittest.TestCase):
             ready_at = time.monotonic()
             back = ticker.first_from(victim, timeout=30.0)
             ticker.join()
+            # recovery_after_ready_s may be slightly negative: the harness polls readiness
+            # every 0.25 s, the balancer may get there first.
+            slowest = max(r.ended - r.started for r in ticker.replies)
             self.figures.update(restart_tomcat_ready_s=round(ready_at - restarted_at, 2),
                                 recovery_s=round(back - restarted_at, 2) if back else None,
                                 recovery_after_ready_s=round(back - ready_at, 2) if back else None,
                                 failed_during_restart=sum(1 for r in ticker.replies if r.status != 200),
-                                slowest_during_restart_ms=round(max(r.ended - r.started for r in ticker.replies) * 1000))
+                                slowest_during_restart_ms=round(slowest * 1000))
             self.assertIsNotNone(back, f"{victim} took no request within 30 s of being ready again")
             self.assertEqual(self.figures["failed_during_restart"], 0)
             self.assertEqual(self.new_session_on(h, victim).count, 1)  # it takes new sessions again
