@@ -103,11 +103,12 @@ void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView&
             w.pool->release(std::move(connection), answered, transport::Clock::now());
         }
         const auto change = balancer::probe_result(view, m, answered, monotonic_now());
-        if (!answered) {
+        if (answered) {
+            log_health_change(logger, lb, w.config->name, change);
+        } else {
             logger.log(log::Level::info, msg::lb_member_error,
                        "lb " + lb.name + ": recovery probe of " + w.config->name + " got no CPONG; still in error");
         }
-        log_health_change(logger, lb, w.config->name, change);
     }
 }
 

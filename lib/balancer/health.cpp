@@ -17,8 +17,10 @@ HealthChange mark_error(MemberSlot& slot, Micros now) {
     std::int64_t none = 0;
     shared(slot.error_time).compare_exchange_strong(none, now.count());
     shared(slot.last_error_time).store(now.count());
-    set_member_state(slot, MemberState::error);
-    return HealthChange::marked_error;
+    // Concurrent failures of one dead member: only the one that moved it says so.
+    const auto before = static_cast<MemberState>(
+        shared(slot.state).exchange(static_cast<std::uint8_t>(MemberState::error)));
+    return before == MemberState::error ? HealthChange::none : HealthChange::marked_error;
 }
 
 // A member coming back starts at the highest load of the others, as mod_jk: starting at 0

@@ -95,6 +95,8 @@ void test_recovery_follows_the_clock(void**) {
     StateBuffer b(s);
     balancer::maintain(s.lb, b.view, kMaintain, at_seconds(0));
     assert_true(attempt(s, b, 0, Outcome::connect_failed, 10) == HealthChange::marked_error);
+    // a second failure of a member already in error changes nothing worth reporting
+    assert_true(attempt(s, b, 0, Outcome::connect_failed, 11) == HealthChange::none);
     for (int k = 0; k < 20; ++k) assert_int_equal(pick_fresh(s, b), 1);
     // Maintenance at 60 s: only 50 s in error.
     balancer::MaintainReport report = balancer::maintain(s.lb, b.view, kMaintain, at_seconds(60));
