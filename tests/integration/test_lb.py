@@ -134,6 +134,34 @@ class FailoverTest(LbCase):
         # One child found was1 dead; the shared state kept the other from trying it again.
         self.assertEqual(log.count("member was1 is now in error"), 1, log)
 
+    def test_fail_on_status_moves_to_another_member(self):
+        # was1 answers 500 for this request; with fail_on_status=500 the client never sees it:
+        # another member answers, and was1 is marked in error.
+        extra = "worker.was1.fail_on_status=500\nworker.loadbalancer.recover_time=600\n"
+        with Httpd(SEED_HTTPD + "SetEnvIf X-Fail 1 JK_STICKY_IGNORE=1\n", workers=seed_workers(self.ports(), extra),
+                   modules=("authz_core", "setenvif")) as h:
+            status, headers, _ = h.get("/app/x", headers={"Cookie": "JSESSIONID=A.was1",
+                                                          "X-Testd": "status=500"})
+            # was2 also got X-Testd: status=500 but it has no fail_on_status: its 500 goes through
+            self.assertEqual((status, headers.get("X-Route")), (500, "was2"))
+            log = h.read("logs/mod_jk.log")
+            self.assertIn("AJPG0140 worker was1", log)
+            self.assertIn("status 500 is in fail_on_status", log)
+            self.assertIn("member was1 is now in error", log)
+            # JK_STICKY_IGNORE: the session's route is ignored, the method decides
+            routes = {self.node(h, cookie="JSESSIONID=A.was1")[1] for _ in range(4)}
+            self.assertEqual(routes, {"was2"})  # was1 is in error now
+
+    def test_sticky_ignore(self):
+        with Httpd(SEED_HTTPD + "SetEnvIf X-Any 1 JK_STICKY_IGNORE=1\n", workers=seed_workers(self.ports()),
+                   modules=("authz_core", "setenvif")) as h:
+            # (ignored first: sticky picks count in the Request method's load values too)
+            ignored = {h.get("/app/x", headers={"Cookie": "JSESSIONID=A.was1", "X-Any": "1"})[1].get("X-Route")
+                       for _ in range(6)}
+            sticky = {h.get("/app/x", headers={"Cookie": "JSESSIONID=A.was1"})[1].get("X-Route") for _ in range(6)}
+            self.assertEqual(sticky, {"was1"})
+            self.assertEqual(ignored, {"was1", "was2"})
+
     def test_all_members_down_is_503(self):
         with Httpd(SEED_HTTPD, workers=seed_workers({"was1": 1, "was2": 2})) as h:
             self.assertEqual(self.node(h)[0], 503)
