@@ -57,7 +57,8 @@ def stop_all():
     leftovers = list(_live)
     for process in leftovers:
         process.stop(timeout=5)
-    return len(leftovers)
+    # Servers shared by the whole run on purpose end here too, but are no leak.
+    return [" ".join(p.argv[:3]) for p in leftovers if not p.shared_by_run]
 
 
 atexit.register(stop_all)
@@ -70,6 +71,7 @@ class Process:
     def __init__(self, argv, log_path, env=None, cwd=None):
         self.argv = argv
         self.log_path = log_path
+        self.shared_by_run = False  # set for servers kept for the whole test run on purpose
         self._log = open(log_path, "ab")
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, env=env, cwd=cwd,

@@ -54,9 +54,8 @@ def main():
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=0, resultclass=CountingResult)
     result = runner.run(suite)
     import harness
-    leftovers = harness.stop_all()
-    if leftovers:
-        print(f"stopped {leftovers} server process(es) a suite left running")
+    for argv in harness.stop_all():
+        print(f"stopped a server a suite left running: {argv}")
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     # A skipped check is not a pass: skips are counted as failures so nothing hides behind them.
     failed += len(result.skipped)

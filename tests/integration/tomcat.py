@@ -126,6 +126,7 @@ def shared_node(route="was1"):
     each time."""
     if route not in _shared:
         node = TomcatNode(route, tomcat_authentication=False, allowed_attributes=SHARED_ATTRIBUTES).start()
+        node.process.shared_by_run = True
         atexit.register(node.stop)
         _shared[route] = node
     return _shared[route]
