@@ -132,6 +132,8 @@ def options():
     for key, value in zip(("rounds", "secs", "count", "warm"), defaults):
         if getattr(args, key) is None:
             setattr(args, key, value)
+    # httpd resolves relative paths against its ServerRoot, not our working directory.
+    args.build, args.run, args.out = (os.path.abspath(p) for p in (args.build, args.run, args.out))
     args.cases = [c for c in CASES if c["id"] in args.cases.split(",")]
     args.det_cases = [c for c in args.det_cases.split(",") if c]
     return args

@@ -91,6 +91,7 @@ def start_httpd(procs, conf, port, prefix=(), single=False, timeout=30):
     proc = procs.start(argv, log)
     if not wait_for(lambda: port_open(port) or proc.poll() is not None, timeout, 0.2) or proc.poll() is not None:
         procs.stop(proc)
-        raise RuntimeError(f"httpd did not start listening on {port} within {timeout} s: see {log} "
-                           f"and {os.path.dirname(conf)}/logs/error_log")
+        what = (f"exited with status {proc.returncode}" if proc.returncode is not None and proc.returncode >= 0
+                else f"did not listen on {port} within {timeout} s")
+        raise RuntimeError(f"httpd ({conf}) {what}: see {log} and {os.path.dirname(conf)}/logs/error_log")
     return proc
