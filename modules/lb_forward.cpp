@@ -48,15 +48,6 @@ int collect_cookie(void* data, const char* key, const char* value) {
     return 1;
 }
 
-std::string_view activation_name(balancer::RuntimeActivation a) {
-    switch (a) {
-    case balancer::RuntimeActivation::active: return "ACT";
-    case balancer::RuntimeActivation::disabled: return "DIS";
-    case balancer::RuntimeActivation::stopped: return "STP";
-    }
-    return "ACT";
-}
-
 // The mount's ;active= / ;disabled= / ;stopped= lists, per member.
 std::vector<balancer::ActivationOverride> activation_overrides(const config::LbWorker& lb,
                                                                const config::WorkersConfig& workers,
@@ -113,22 +104,34 @@ void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView&
 }
 
 // mod_jk's notes for LogFormat %{JK_LB_FIRST_NAME}n ... : the first and the last member tried.
-void set_member_notes(request_rec* r, const char* prefix, const std::string& name, const balancer::LbStateView& view,
+// Set once per request, with constant keys and apr_table_addn (no key copies, no scans):
+// this runs on every balanced request.
+struct NoteKeys {
+    const char* name; const char* value; const char* accessed; const char* sessions; const char* read;
+    const char* transferred; const char* errors; const char* busy; const char* activation; const char* state;
+};
+constexpr NoteKeys first_keys{"JK_LB_FIRST_NAME", "JK_LB_FIRST_VALUE", "JK_LB_FIRST_ACCESSED", "JK_LB_FIRST_SESSIONS",
+                              "JK_LB_FIRST_READ", "JK_LB_FIRST_TRANSFERRED", "JK_LB_FIRST_ERRORS", "JK_LB_FIRST_BUSY",
+                              "JK_LB_FIRST_ACTIVATION", "JK_LB_FIRST_STATE"};
+constexpr NoteKeys last_keys{"JK_LB_LAST_NAME", "JK_LB_LAST_VALUE", "JK_LB_LAST_ACCESSED", "JK_LB_LAST_SESSIONS",
+                             "JK_LB_LAST_READ", "JK_LB_LAST_TRANSFERRED", "JK_LB_LAST_ERRORS", "JK_LB_LAST_BUSY",
+                             "JK_LB_LAST_ACTIVATION", "JK_LB_LAST_STATE"};
+
+void set_member_notes(request_rec* r, const NoteKeys& keys, const std::string& name, const balancer::LbStateView& view,
                       std::size_t m) {
     const auto snap = balancer::snapshot_member(view, m);
-    const auto note = [&](const char* field, const std::string& value) {
-        apr_table_set(r->notes, apr_pstrcat(r->pool, prefix, field, nullptr), value.c_str());
-    };
-    note("NAME", name);
-    note("VALUE", std::to_string(snap.lb_value));
-    note("ACCESSED", std::to_string(snap.elected));
-    note("SESSIONS", std::to_string(snap.sessions));
-    note("READ", std::to_string(snap.bytes_read));
-    note("TRANSFERRED", std::to_string(snap.bytes_written));
-    note("ERRORS", std::to_string(snap.errors));
-    note("BUSY", std::to_string(snap.busy));
-    note("ACTIVATION", std::string(snap.activation_name));
-    note("STATE", std::string(snap.state_name));
+    const auto number = [r](std::uint64_t v) { return apr_psprintf(r->pool, "%" APR_UINT64_T_FMT, v); };
+    apr_table_addn(r->notes, keys.name, name.c_str());
+    apr_table_addn(r->notes, keys.value, number(snap.lb_value));
+    apr_table_addn(r->notes, keys.accessed, number(snap.elected));
+    apr_table_addn(r->notes, keys.sessions, number(snap.sessions));
+    apr_table_addn(r->notes, keys.read, number(snap.bytes_read));
+    apr_table_addn(r->notes, keys.transferred, number(snap.bytes_written));
+    apr_table_addn(r->notes, keys.errors, number(snap.errors));
+    apr_table_addn(r->notes, keys.busy, apr_itoa(r->pool, snap.busy));
+    // The two names are string literals (NUL-terminated), so .data() is a C string.
+    apr_table_addn(r->notes, keys.activation, snap.activation_name.data());
+    apr_table_addn(r->notes, keys.state, snap.state_name.data());
 }
 
 // set_session_cookie: for back ends that add no route to their session ids, tell the client
@@ -178,7 +181,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     bool attempted = false;
     std::optional<balancer::SelectError> refusal;
     bool exhausted = false;  // the last member failed and the retry budget is spent
-    bool first_noted = false;
+    std::optional<std::size_t> first_member, last_member;
     for (int guard = 0; guard < 1024; ++guard) {  // the budget ends the loop; the guard bounds it
         const balancer::Selection pick = balancer::select_member(lb, view, ctx);
         if (pick.forced_members > 0) {
@@ -205,7 +208,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         inputs.server = &cfg;
         inputs.secret = member.secret;
         inputs.route = member.route;
-        inputs.lb_activation = activation_name(balancer::effective_activation(view, ctx, m));
+        inputs.lb_activation = balancer::to_string(balancer::effective_activation(view, ctx, m));
         apr_table_setn(r->notes, "JK_WORKER_ROUTE", member.route.c_str());
         if (attempted) client.response.reset_for_retry();
         if (pick.reason != balancer::PickReason::sticky) set_route_cookie(r, lb, ext, names.cookie, member);
@@ -216,9 +219,8 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         const auto change = balancer::end_request(lb, view, m, last.health, {e.body_bytes_read, e.response_bytes},
                                                   monotonic_now());
         log_health_change(logger, lb, w.config->name, change);
-        if (!first_noted) set_member_notes(r, "JK_LB_FIRST_", w.config->name, view, m);
-        first_noted = true;
-        set_member_notes(r, "JK_LB_LAST_", w.config->name, view, m);
+        if (!first_member) first_member = m;
+        last_member = m;
         if (last.health == balancer::Outcome::success || last.done || !last.another_member_may_try) break;
         const auto step = budget.after_failure(ctx);
         if (step == balancer::RetryStep::give_up) {
@@ -228,6 +230,13 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         }
         logger.log(log::Level::warn, msg::lb_failover, last.failure + "; lb " + lb.name + " tries another member");
         if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
+    }
+    if (first_member) {
+        const auto name_of = [&](std::size_t m) -> const std::string& {
+            return workers.ajp13_workers()[lb.members[m].worker].name;
+        };
+        set_member_notes(r, first_keys, name_of(*first_member), view, *first_member);
+        set_member_notes(r, last_keys, name_of(*last_member), view, *last_member);
     }
     if (!attempted || exhausted || (refusal && last.another_member_may_try)) {
         const bool forced = refusal == balancer::SelectError::sticky_forced;
