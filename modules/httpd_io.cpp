@@ -92,6 +92,8 @@ bool ClientResponse::start(ajp13::SendHeadersView& headers) {
 }
 
 void ClientResponse::reset_for_retry() {
+    apr_brigade_cleanup(brigade_);
+    held_bytes_ = 0;
     suppressed_ = false;
     verdict_ = balancer::StatusVerdict::pass;
     r_->status = HTTP_OK;
@@ -100,20 +102,34 @@ void ClientResponse::reset_for_retry() {
     apr_table_clear(r_->err_headers_out);
 }
 
+namespace {
+
+// Held body data is written out once this much has gathered, even mid-burst.
+constexpr std::size_t max_held_bytes = 64 * 1024;
+
+}  // namespace
+
 bool ClientResponse::pass(apr_bucket* bucket) {
+    if (bucket) APR_BRIGADE_INSERT_TAIL(brigade_, bucket);
     sent_ = true;
-    APR_BRIGADE_INSERT_TAIL(brigade_, bucket);
+    held_bytes_ = 0;
     const apr_status_t rv = ap_pass_brigade(r_->output_filters, brigade_);
     apr_brigade_cleanup(brigade_);
     return rv == APR_SUCCESS && !r_->connection->aborted;
 }
 
+bool ClientResponse::pass_held() { return APR_BRIGADE_EMPTY(brigade_) || pass(nullptr); }
+
 bool ClientResponse::body(std::span<const std::uint8_t> data) {
     if (suppressed_) return true;
-    // Transient: filters that hold on to data copy it; the packet buffer is reused next.
-    return pass(apr_bucket_transient_create(reinterpret_cast<const char*>(data.data()), data.size(),
-                                            r_->connection->bucket_alloc));
+    // A copy: the packet buffer the data sits in is reused by the next receive.
+    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_heap_create(reinterpret_cast<const char*>(data.data()), data.size(),
+                                                             nullptr, r_->connection->bucket_alloc));
+    held_bytes_ += data.size();
+    return held_bytes_ < max_held_bytes || pass_held();
 }
+
+bool ClientResponse::idle() { return suppressed_ || pass_held(); }
 
 bool ClientResponse::flush() {
     if (suppressed_) return true;
@@ -126,6 +142,7 @@ bool ClientResponse::finish() {
 }
 
 void ClientResponse::abort(int status) {
+    apr_brigade_cleanup(brigade_);  // held body data is not worth sending into an abort
     r_->connection->keepalive = AP_CONN_CLOSE;
     apr_bucket* error = ap_bucket_error_create(status, nullptr, r_->pool, r_->connection->bucket_alloc);
     APR_BRIGADE_INSERT_TAIL(brigade_, error);

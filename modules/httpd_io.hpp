@@ -27,8 +27,11 @@ class ClientResponse final : public transport::ResponseSink {
 public:
     explicit ClientResponse(request_rec* r);
     bool start(ajp13::SendHeadersView& headers) override;
+    // Body data is copied and held until the exchange would wait for the backend (idle), a
+    // flush, the end, or 64 KiB: one write to the client carries many AJP packets.
     bool body(std::span<const std::uint8_t> data) override;
     bool flush() override;
+    bool idle() override;
     // Flushes what is left and ends the response (EOS).
     bool finish();
     // The response broke after it had started: make httpd close the client connection so
@@ -50,6 +53,7 @@ public:
 
 private:
     bool pass(apr_bucket* bucket);
+    bool pass_held();
 
     request_rec* r_;
     apr_bucket_brigade* brigade_;
@@ -58,6 +62,7 @@ private:
     balancer::StatusVerdict verdict_ = balancer::StatusVerdict::pass;
     bool suppressed_ = false;
     bool sent_ = false;
+    std::size_t held_bytes_ = 0;  // body bytes in brigade_ not yet passed to the filters
 };
 
 }  // namespace ajpgate::httpd

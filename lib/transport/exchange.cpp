@@ -35,6 +35,10 @@ public:
     ExchangeOutcome run(const ajp13::ForwardRequest& request) {
         if (!send_request(request) || !send_first_body_packet()) return outcome_;
         for (;;) {
+            // Before waiting on the backend, let the client have what the sink holds back.
+            if (outcome_.response_started && !channel_.has_complete_packet() && !sink_.idle()) {
+                return fail(ExchangeResult::client_write_failed, "client went away while receiving the body");
+            }
             ajp13::Frame frame;
             const ReceiveResult received = channel_.receive(frame, options_.reply_timeout);
             if (received != ReceiveResult::packet) return fail_receive(received);

@@ -51,6 +51,9 @@ public:
     virtual bool start(ajp13::SendHeadersView& headers) = 0;
     virtual bool body(std::span<const std::uint8_t> data) = 0;
     virtual bool flush() = 0;
+    // The exchange is about to wait for the backend: deliver whatever is held back. A sink
+    // may batch body data until then (fewer writes to the client); it must not hold it longer.
+    virtual bool idle() { return true; }
 };
 
 }  // namespace ajpgate::transport

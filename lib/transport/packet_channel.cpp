@@ -4,8 +4,22 @@
 
 namespace ajpgate::transport {
 
+namespace {
+
+constexpr std::size_t min_receive_buffer = 64 * 1024;
+
+}  // namespace
+
 PacketChannel::PacketChannel(Link& link, std::size_t packet_size)
-    : link_(link), packet_size_(packet_size), send_buffer_(packet_size), receive_buffer_(packet_size) {}
+    : link_(link),
+      packet_size_(packet_size),
+      send_buffer_(packet_size),
+      receive_buffer_(packet_size > min_receive_buffer ? packet_size : min_receive_buffer) {}
+
+bool PacketChannel::has_complete_packet() const noexcept {
+    const std::span<const std::uint8_t> pending(receive_buffer_.data() + consumed_, filled_ - consumed_);
+    return ajp13::scan_frame(pending, ajp13::Direction::to_server, packet_size_).status == ajp13::Status::ok;
+}
 
 IoResult PacketChannel::send(std::span<const std::uint8_t> packet) { return link_.write_all(packet); }
 

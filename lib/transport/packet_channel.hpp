@@ -23,6 +23,8 @@ enum class ReceiveResult : std::uint8_t {
 
 class PacketChannel {
 public:
+    // The receive buffer holds several packets (at least 64 KiB), so one read from the
+    // socket can take a whole response body; framing still limits each packet to packet_size.
     PacketChannel(Link& link, std::size_t packet_size);
 
     std::size_t packet_size() const noexcept { return packet_size_; }
@@ -37,6 +39,8 @@ public:
     // Bytes received beyond the last packet handed out: after END_RESPONSE they mean the
     // backend said more than one response, and the connection must not be reused.
     std::size_t unread_bytes() const noexcept { return filled_ - consumed_; }
+    // A whole packet is already here: the next receive() will not wait for the socket.
+    bool has_complete_packet() const noexcept;
 
 private:
     Link& link_;

@@ -257,6 +257,26 @@ void test_flush_behaviour(void**) {
     assert_int_equal(flushing.sink.flushes, 3);
 }
 
+// The sink may hold body data back; it is told to deliver exactly when the exchange would
+// wait for the backend, never while whole packets are already buffered.
+void test_idle_only_before_waiting(void**) {
+    Run together;
+    exchange(together, BackendScript().headers(200).body("a").body("b").end());
+    assert_int_equal(together.sink.idles, 0);  // everything arrived in one read
+
+    Run paused;
+    auto script = BackendScript().headers(200).body("a").pause().body("b").end();
+    paused.link.incoming = script.bytes();
+    paused.link.boundaries = script.pauses();
+    PacketChannel channel(paused.link, 8192);
+    StringBody source("");
+    paused.outcome = run_exchange(channel, simple_request(), {}, source, paused.sink);
+    assert_int_equal(static_cast<int>(paused.outcome.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(paused.sink.idles, 1);
+    assert_int_equal(paused.sink.body_at_first_idle, 1);  // "a" was there to deliver before the wait
+    assert_string_equal(paused.sink.body_text.c_str(), "ab");
+}
+
 }  // namespace
 
 int main() {
@@ -278,6 +298,7 @@ int main() {
         cmocka_unit_test(test_client_gone_closes_connection),
         cmocka_unit_test(test_head_and_304_carry_no_body),
         cmocka_unit_test(test_flush_behaviour),
+        cmocka_unit_test(test_idle_only_before_waiting),
     };
     return cmocka_run_group_tests_name("transport_exchange", tests, nullptr, nullptr);
 }

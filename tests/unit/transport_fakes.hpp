@@ -87,6 +87,8 @@ class RecordingSink : public ResponseSink {
 public:
     int starts = 0;
     int flushes = 0;
+    int idles = 0;           // times the exchange said it is about to wait for the backend
+    std::size_t body_at_first_idle = 0;
     std::uint16_t status = 0;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body_text;
@@ -105,6 +107,10 @@ public:
     }
     bool flush() override {
         ++flushes;
+        return !client_gone;
+    }
+    bool idle() override {
+        if (idles++ == 0) body_at_first_idle = body_text.size();
         return !client_gone;
     }
 };
