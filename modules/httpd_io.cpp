@@ -1,5 +1,6 @@
 #include "modules/httpd_io.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -44,12 +45,23 @@ bool is_placeholder_reason(std::uint16_t status, std::string_view reason) {
 // else the backend's (which is informational only; reference §10.9).
 const char* status_line(request_rec* r, std::uint16_t status, std::optional<std::string_view> backend_reason) {
     std::string_view reason = ajp13::reason_phrase(status);
+    // httpd's own line is a constant: when it reads the same, no formatting (the common path).
+    // For a code it does not know httpd answers its class's default line, hence the checks.
+    const char* known = ap_get_status_line(status);
+    if (!reason.empty() && known && std::strlen(known) == reason.size() + 4 &&
+        std::strtol(known, nullptr, 10) == status && reason == std::string_view(known + 4)) {
+        return known;
+    }
     if (reason.empty() && backend_reason && !backend_reason->empty() &&
         !is_placeholder_reason(status, *backend_reason)) {
         reason = *backend_reason;
     }
     if (reason.empty()) reason = "Unknown Reason";
     return apr_psprintf(r->pool, "%u %.*s", status, static_cast<int>(reason.size()), reason.data());
+}
+
+bool is_named(std::string_view name, std::string_view wanted) {
+    return name.size() == wanted.size() && !strncasecmp(name.data(), wanted.data(), wanted.size());
 }
 
 }  // namespace
@@ -76,16 +88,22 @@ bool ClientResponse::start(ajp13::SendHeadersView& headers) {
         return true;
     }
     while (ajp13::next_header(headers, field)) {
-        const char* name = apr_pstrmemdup(r_->pool, field.name.data(), field.name.size());
-        const char* value = apr_pstrmemdup(r_->pool, field.value.data(), field.value.size());
-        if (!strcasecmp(name, "Content-Type")) {
+        // Both copied into one pool block (the packet buffer is reused by the next receive);
+        // the tables then take them as they are (the ...n calls: no second copy).
+        char* name = static_cast<char*>(apr_palloc(r_->pool, field.name.size() + field.value.size() + 2));
+        std::memcpy(name, field.name.data(), field.name.size());
+        name[field.name.size()] = '\0';
+        char* value = name + field.name.size() + 1;
+        std::memcpy(value, field.value.data(), field.value.size());
+        value[field.value.size()] = '\0';
+        if (is_named(field.name, "Content-Type")) {
             ap_set_content_type(r_, value);
-        } else if (!strcasecmp(name, "Content-Length")) {
+        } else if (is_named(field.name, "Content-Length")) {
             // httpd recomputes or streams; keeping the backend's value lets it stay
             // on a keep-alive connection without chunking.
-            apr_table_set(r_->headers_out, name, value);
+            apr_table_setn(r_->headers_out, name, value);
         } else {
-            apr_table_add(r_->headers_out, name, value);
+            apr_table_addn(r_->headers_out, name, value);
         }
     }
     return !r_->connection->aborted;
@@ -138,7 +156,15 @@ bool ClientResponse::flush() {
 
 bool ClientResponse::finish() {
     if (suppressed_) return true;
-    return pass(apr_bucket_eos_create(r_->connection->bucket_alloc));
+    if (!pass(apr_bucket_eos_create(r_->connection->bucket_alloc))) return false;
+    if (r_->main) return true;  // a subrequest's output is part of its parent's response
+    // The response is complete: send it now. httpd would hold a small one in the connection's
+    // output buffer until after logging and its check for a pipelined request; written first,
+    // the client has its answer sooner and its next request may already be waiting then.
+    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_flush_create(r_->connection->bucket_alloc));
+    const apr_status_t rv = ap_pass_brigade(r_->connection->output_filters, brigade_);
+    apr_brigade_cleanup(brigade_);
+    return rv == APR_SUCCESS;
 }
 
 void ClientResponse::abort(int status) {

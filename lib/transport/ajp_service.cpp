@@ -34,14 +34,22 @@ struct Taken {
     std::unique_ptr<Connection> connection;
     AcquireResult how = AcquireResult::busy;
     bool probe_failed = false;
+    bool unchecked = false;  // reused without the liveness check (trusted as recently used)
 };
 
-Taken take_connection(ConnectionPool& pool, const ServiceOptions& options) {
+// `trust_recent`: a connection released within trust_recent_use is taken without asking the
+// socket whether the backend closed it meanwhile.
+Taken take_connection(ConnectionPool& pool, const ServiceOptions& options, bool trust_recent) {
     Taken taken;
     // Stale idle connections are dropped on the spot; they don't cost an attempt.
     for (;;) {
         taken.how = pool.acquire(taken.connection, !options.disable_reuse);
-        if (taken.how != AcquireResult::reused || !taken.connection->link().idle_peer_spoke()) break;
+        if (taken.how != AcquireResult::reused) break;
+        if (trust_recent && Clock::now() - taken.connection->last_used < options.trust_recent_use) {
+            taken.unchecked = true;
+            break;
+        }
+        if (!taken.connection->link().idle_peer_spoke()) break;
         pool.release(std::move(taken.connection), false, Clock::now());
     }
     if (!taken.connection) return taken;
@@ -54,6 +62,15 @@ Taken take_connection(ConnectionPool& pool, const ServiceOptions& options) {
         taken.probe_failed = true;
     }
     return taken;
+}
+
+// An unchecked pooled connection that turned out dead before the backend said a word: the
+// backend closed it while it sat idle (or died on the request). Nothing was consumed, so the
+// next attempt goes at once, on a checked or new connection: no retry_interval for a socket
+// that was merely stale.
+bool stale_connection(const ExchangeOutcome& e) {
+    return (e.result == ExchangeResult::send_failed || e.result == ExchangeResult::backend_closed) &&
+           !e.response_started && e.body_bytes_read == 0;
 }
 
 // Whether another attempt may carry the same request: only when the backend never started
@@ -77,10 +94,16 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
                              const Sleeper& sleep) {
     ServiceOutcome outcome;
     const int attempts = options.retries < 1 ? 1 : options.retries;
+    // Only a request another attempt can replay as it is may skip the check: no body, replays
+    // after sending allowed (recovery_options), and retries left.
+    bool trust_recent = exchange_options.content_length == 0 && !options.no_recovery_after_request &&
+                        attempts > 1 && options.trust_recent_use.count() > 0;
+    bool at_once = false;  // the last attempt only found a stale connection
     for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (attempt > 0 && options.retry_interval.count() > 0) sleep(options.retry_interval);
+        if (attempt > 0 && !at_once && options.retry_interval.count() > 0) sleep(options.retry_interval);
+        at_once = false;
         ++outcome.attempts;
-        Taken taken = take_connection(pool, options);
+        Taken taken = take_connection(pool, options, trust_recent);
         if (taken.how == AcquireResult::busy) {
             outcome.result = ServiceResult::busy;
             return outcome;
@@ -98,6 +121,10 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         if (outcome.exchange.result == ExchangeResult::ok) ++taken.connection->requests;
         pool.release(std::move(taken.connection), reusable, Clock::now());
         outcome.backend_failed = says_backend_failed(outcome.exchange.result);
+        if (taken.unchecked && stale_connection(outcome.exchange)) {
+            trust_recent = false;  // the other idle connections may be just as dead: check them
+            at_once = true;
+        }
         if (!may_retry(outcome.exchange, options)) return outcome;
     }
     return outcome;

@@ -24,6 +24,10 @@ struct ServiceOptions {
     bool disable_reuse = false;  // JkOptions +DisableReuse: one request per connection
     // recovery_options bit 1: never retry once the backend received the request.
     bool no_recovery_after_request = false;
+    // A pooled connection used this recently skips the liveness check (one poll() per request)
+    // when a stale one would cost little: a bodiless request with a retry left goes again at
+    // once (no retry_interval) on a checked or new connection. Zero checks every reused one.
+    std::chrono::milliseconds trust_recent_use{1000};
 };
 
 enum class ServiceResult : std::uint8_t {

@@ -1,6 +1,9 @@
 // lib/transport serve_request: connection choice, CPING probes and the retry rules.
+#include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "transport/ajp_service.hpp"
 #include "transport_fakes.hpp"
@@ -224,6 +227,67 @@ void test_probe_idle_connections(void**) {
                                             std::chrono::milliseconds(10)), 0);
 }
 
+// A bodiless request on a connection used moments ago takes it without a liveness check
+// (one syscall less per request); when it turns out dead, the second attempt goes at once on a
+// new connection: no retry_interval, no failure reported.
+void test_recent_connection_skips_the_check(void**) {
+    Harness h;
+    h.connector.add(BackendScript().headers(200).end().pause().headers(200).end());
+    h.serve(ServiceOptions{}, "", 0);
+    const auto outcome = h.serve(ServiceOptions{}, "", 0);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(h.connector.handed_out.size(), 1);
+    assert_int_equal(h.connector.handed_out[0]->liveness_checks, 0);
+}
+
+void test_dead_unchecked_connection_is_replayed_at_once(void**) {
+    Harness h;
+    h.connector.add(BackendScript().headers(200).end());  // then the backend closes it
+    h.connector.add(ok_response());
+    h.serve(ServiceOptions{}, "", 0);
+    h.connector.handed_out[0]->spoke_while_idle = true;
+    const auto outcome = h.serve(ServiceOptions{}, "", 0);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_string_equal(h.sink.body_text.c_str(), "ok");
+    assert_int_equal(h.connector.handed_out.size(), 2);
+    assert_int_equal(outcome.attempts, 2);
+    assert_int_equal(h.sleeps, 0);
+    assert_false(outcome.backend_failed);
+    assert_int_equal(h.connector.handed_out[0]->liveness_checks, 0);
+}
+
+// Where a dead connection could not be replayed, the check stays: a request with a body, a
+// request when recovery_options forbid replays, no retry left, or with the trust window off.
+void test_check_kept_where_replay_is_impossible(void**) {
+    struct Case {
+        std::string body;
+        std::optional<std::uint64_t> length;
+        bool no_recovery;
+        std::chrono::milliseconds window;
+        int retries = 2;
+    };
+    const Case cases[] = {{"abc", 3, false, std::chrono::milliseconds(1000)},
+                          {"", std::nullopt, false, std::chrono::milliseconds(1000)},
+                          {"", 0, true, std::chrono::milliseconds(1000)},
+                          {"", 0, false, std::chrono::milliseconds(0)},
+                          {"", 0, false, std::chrono::milliseconds(1000), 1}};
+    for (const Case& c : cases) {
+        Harness h;
+        h.connector.add(BackendScript().headers(200).end());
+        h.connector.add(ok_response());
+        ServiceOptions options;
+        options.no_recovery_after_request = c.no_recovery;
+        options.trust_recent_use = c.window;
+        options.retries = c.retries;
+        h.serve(options, c.body, c.length);
+        h.connector.handed_out[0]->spoke_while_idle = true;
+        const auto outcome = h.serve(options, c.body, c.length);
+        assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+        assert_int_equal(h.connector.handed_out[0]->liveness_checks, 1);
+        assert_int_equal(outcome.attempts, 1);  // the stale one was dropped before use
+    }
+}
+
 void test_busy_pool(void**) {
     Harness h(1);
     std::unique_ptr<Connection> held;
@@ -258,6 +322,9 @@ int main() {
         cmocka_unit_test(test_no_retry_after_headers),
         cmocka_unit_test(test_cping_probe),
         cmocka_unit_test(test_probe_idle_connections),
+        cmocka_unit_test(test_recent_connection_skips_the_check),
+        cmocka_unit_test(test_dead_unchecked_connection_is_replayed_at_once),
+        cmocka_unit_test(test_check_kept_where_replay_is_impossible),
         cmocka_unit_test(test_busy_pool),
         cmocka_unit_test(test_disable_reuse_closes),
     };

@@ -36,7 +36,11 @@ public:
     int fail_write_number = -1;          // 0-based write that fails (-1: none)
     std::vector<Bytes> writes;           // every write_all, in order
     bool spoke_while_idle = false;       // what idle_peer_spoke() reports
-    bool idle_peer_spoke() override { return spoke_while_idle; }
+    int liveness_checks = 0;             // times idle_peer_spoke() was asked
+    bool idle_peer_spoke() override {
+        ++liveness_checks;
+        return spoke_while_idle;
+    }
 
     IoResult write_all(std::span<const std::uint8_t> bytes) override {
         if (static_cast<int>(writes.size()) == fail_write_number) return IoResult::error;
