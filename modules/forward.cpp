@@ -12,10 +12,6 @@
 
 namespace ajpgate::httpd {
 
-std::string describe_worker(const Ajp13Runtime& w) {
-    return "worker " + w.config->name + " (" + w.config->host + ":" + std::to_string(w.config->port) + ")";
-}
-
 std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, const config::RuleExtensions* ext) {
     std::chrono::milliseconds timeout = w.config->reply_timeout;
     if (ext && ext->reply_timeout) timeout = *ext->reply_timeout;
@@ -95,7 +91,7 @@ void fail_before_exchange(Attempt& a, const std::string& who, balancer::Outcome 
 Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
                          const config::RuleExtensions* ext, ClientSide& client) {
     Attempt a;
-    const std::string who = describe_worker(w);
+    const std::string& who = w.description;
     if (!w.resolved) {
         fail_before_exchange(a, who, balancer::Outcome::connect_failed, msg::connect_failed,
                              ": host name did not resolve at start-up; 503");

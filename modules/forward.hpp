@@ -46,8 +46,6 @@ int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& attempt, Cl
 // reply_timeout for this request on worker `w` (mount extension and JK_REPLY_TIMEOUT win).
 std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, const config::RuleExtensions* ext);
 
-std::string describe_worker(const Ajp13Runtime& w);
-
 int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const char* worker_name,
                     const config::RuleExtensions* extensions);
 

@@ -117,21 +117,45 @@ constexpr NoteKeys last_keys{"JK_LB_LAST_NAME", "JK_LB_LAST_VALUE", "JK_LB_LAST_
                              "JK_LB_LAST_READ", "JK_LB_LAST_TRANSFERRED", "JK_LB_LAST_ERRORS", "JK_LB_LAST_BUSY",
                              "JK_LB_LAST_ACTIVATION", "JK_LB_LAST_STATE"};
 
-void set_member_notes(request_rec* r, const NoteKeys& keys, const std::string& name, const balancer::LbStateView& view,
-                      std::size_t m) {
+// One member's note values, formatted once: the first and the last member are usually the same.
+struct MemberNotes {
+    const char* name; const char* value; const char* accessed; const char* sessions; const char* read;
+    const char* transferred; const char* errors; const char* busy; const char* activation; const char* state;
+};
+
+// Decimal digits of v copied into the pool: apr_psprintf's formatter cost ~300 instructions
+// per number, a dozen times on every balanced request.
+const char* pool_decimal(apr_pool_t* pool, std::uint64_t v) {
+    char digits[20];
+    char* at = digits + sizeof digits;
+    do {
+        *--at = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return apr_pstrmemdup(pool, at, static_cast<apr_size_t>(digits + sizeof digits - at));
+}
+
+MemberNotes member_notes(request_rec* r, const std::string& name, const balancer::LbStateView& view, std::size_t m) {
     const auto snap = balancer::snapshot_member(view, m);
-    const auto number = [r](std::uint64_t v) { return apr_psprintf(r->pool, "%" APR_UINT64_T_FMT, v); };
-    apr_table_addn(r->notes, keys.name, name.c_str());
-    apr_table_addn(r->notes, keys.value, number(snap.lb_value));
-    apr_table_addn(r->notes, keys.accessed, number(snap.elected));
-    apr_table_addn(r->notes, keys.sessions, number(snap.sessions));
-    apr_table_addn(r->notes, keys.read, number(snap.bytes_read));
-    apr_table_addn(r->notes, keys.transferred, number(snap.bytes_written));
-    apr_table_addn(r->notes, keys.errors, number(snap.errors));
-    apr_table_addn(r->notes, keys.busy, apr_itoa(r->pool, snap.busy));
+    apr_pool_t* p = r->pool;
     // The two names are string literals (NUL-terminated), so .data() is a C string.
-    apr_table_addn(r->notes, keys.activation, snap.activation_name.data());
-    apr_table_addn(r->notes, keys.state, snap.state_name.data());
+    return {name.c_str(), pool_decimal(p, snap.lb_value), pool_decimal(p, snap.elected),
+            pool_decimal(p, snap.sessions), pool_decimal(p, snap.bytes_read), pool_decimal(p, snap.bytes_written),
+            pool_decimal(p, snap.errors), snap.busy < 0 ? apr_itoa(p, snap.busy) : pool_decimal(p, static_cast<std::uint64_t>(snap.busy)),
+            snap.activation_name.data(), snap.state_name.data()};
+}
+
+void add_member_notes(request_rec* r, const NoteKeys& keys, const MemberNotes& v) {
+    apr_table_addn(r->notes, keys.name, v.name);
+    apr_table_addn(r->notes, keys.value, v.value);
+    apr_table_addn(r->notes, keys.accessed, v.accessed);
+    apr_table_addn(r->notes, keys.sessions, v.sessions);
+    apr_table_addn(r->notes, keys.read, v.read);
+    apr_table_addn(r->notes, keys.transferred, v.transferred);
+    apr_table_addn(r->notes, keys.errors, v.errors);
+    apr_table_addn(r->notes, keys.busy, v.busy);
+    apr_table_addn(r->notes, keys.activation, v.activation);
+    apr_table_addn(r->notes, keys.state, v.state);
 }
 
 // set_session_cookie: for back ends that add no route to their session ids, tell the client
@@ -235,8 +259,10 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         const auto name_of = [&](std::size_t m) -> const std::string& {
             return workers.ajp13_workers()[lb.members[m].worker].name;
         };
-        set_member_notes(r, first_keys, name_of(*first_member), view, *first_member);
-        set_member_notes(r, last_keys, name_of(*last_member), view, *last_member);
+        const MemberNotes first = member_notes(r, name_of(*first_member), view, *first_member);
+        add_member_notes(r, first_keys, first);
+        add_member_notes(r, last_keys,
+                         *last_member == *first_member ? first : member_notes(r, name_of(*last_member), view, *last_member));
     }
     if (!attempted || exhausted || (refusal && last.another_member_may_try)) {
         const bool forced = refusal == balancer::SelectError::sticky_forced;

@@ -46,6 +46,7 @@ ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers,
         const config::Ajp13Worker& w = workers_->ajp13_workers()[i];
         Ajp13Runtime& rt = ajp13_[i];
         rt.config = &w;
+        rt.description = "worker " + w.name + " (" + w.host + ":" + std::to_string(w.port) + ")";
         rt.connector = std::make_unique<transport::AprConnector>(w.host, static_cast<std::uint16_t>(w.port),
                                                                  socket_options(w));
         // A name that does not resolve now is retried on the first request (DNS may be late).

@@ -21,6 +21,7 @@ struct Ajp13Runtime {
     std::unique_ptr<transport::ConnectionPool> pool;
     transport::ServiceOptions service;
     bool resolved = false;
+    std::string description;  // "worker was1 (host:port)": log lines name it, built once
 };
 
 class ChildRuntime {
