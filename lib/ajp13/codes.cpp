@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 namespace ajpgate::ajp13 {
 
@@ -36,22 +37,94 @@ constexpr char ascii_lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    }
-    return true;
+// ascii_lower of every byte of a word at once. Bytes of 0x80 and above stay as they are.
+// No carry crosses a byte: a 7-bit value plus at most 0x3F stays below 0x100.
+template <typename Word>
+constexpr Word lower_bytes(Word w) noexcept {
+    constexpr Word ones = static_cast<Word>(~Word{0}) / 0xFF;  // 0x0101...
+    constexpr Word high = ones * 0x80;
+    const Word seven = w & (ones * 0x7F);
+    const Word at_least_a = seven + ones * (0x80 - 'A');   // high bit: byte >= 'A'
+    const Word above_z = seven + ones * (0x80 - 'Z' - 1);  // high bit: byte > 'Z'
+    return w | ((at_least_a & ~above_z & ~w & high) >> 2);   // 0x80 >> 2 is the case bit
 }
 
-template <std::size_t N>
-std::optional<std::uint16_t> header_code_in(const std::array<std::string_view, N>& table,
-                                            std::string_view name) noexcept {
-    for (std::size_t i = 0; i < N; ++i) {
-        if (equals_ignore_case(table[i], name)) return static_cast<std::uint16_t>(first_header_code + i);
-    }
-    return std::nullopt;
+template <typename Word>
+Word load(const char* at) noexcept {
+    Word w;
+    std::memcpy(&w, at, sizeof w);
+    return w;
 }
+
+// name (of the same size as lower, between sizeof(Word) and 2 * sizeof(Word) bytes) equals
+// lower ignoring ASCII case: two possibly overlapping words cover every byte.
+template <typename Word>
+bool equals_lower(std::string_view name, const char* lower) noexcept {
+    const std::size_t last = name.size() - sizeof(Word);
+    const Word head = lower_bytes(load<Word>(name.data())) ^ load<Word>(lower);
+    const Word tail = lower_bytes(load<Word>(name.data() + last)) ^ load<Word>(lower + last);
+    return (head | tail) == 0;
+}
+
+// Header name -> code without scanning the table (a linear scan with a case-insensitive
+// compare cost ~300 instructions per header, on every request): a perfect hash of the
+// size and the first and last letters picks the only candidate, and one compare of at
+// most two word pairs decides. Built from the name table at compile time; valid() is
+// false (and the static_assert below fires) if the table ever gets two names in one slot.
+template <std::size_t N>
+class HeaderIndex {
+public:
+    constexpr explicit HeaderIndex(const std::array<std::string_view, N>& names) noexcept {
+        for (std::size_t i = 0; i < N; ++i) {
+            const std::string_view name = names[i];
+            if (name.size() < min_size || name.size() > max_size) valid_ = false;
+            if (!valid_) return;
+            Entry& entry = slots_[slot_of(name)];
+            if (entry.size != 0) valid_ = false;
+            entry.size = name.size();
+            entry.code = static_cast<std::uint16_t>(first_header_code + i);
+            for (std::size_t j = 0; j < name.size(); ++j) entry.lower[j] = ascii_lower(name[j]);
+        }
+    }
+
+    constexpr bool valid() const noexcept { return valid_; }
+
+    std::optional<std::uint16_t> find(std::string_view name) const noexcept {
+        if (name.size() < min_size || name.size() > max_size) return std::nullopt;  // no such name
+        const Entry& entry = slots_[slot_of(name)];
+        if (entry.size != name.size()) return std::nullopt;
+        const bool same = name.size() < 8 ? equals_lower<std::uint32_t>(name, entry.lower.data())
+                                          : equals_lower<std::uint64_t>(name, entry.lower.data());
+        if (!same) return std::nullopt;
+        return entry.code;
+    }
+
+private:
+    // The word compare needs at least 4 bytes; no AJP header name is shorter or longer.
+    static constexpr std::size_t min_size = 4;
+    static constexpr std::size_t max_size = 16;
+    static constexpr std::size_t slot_count = 64;
+
+    static constexpr std::size_t slot_of(std::string_view name) noexcept {
+        const auto first = static_cast<unsigned char>(ascii_lower(name.front()));
+        const auto last = static_cast<unsigned char>(ascii_lower(name.back()));
+        return (name.size() + 4 * first + last) % slot_count;
+    }
+
+    struct Entry {
+        std::array<char, max_size> lower{};
+        std::size_t size = 0;  // 0: no name hashes to this slot
+        std::uint16_t code = 0;
+    };
+
+    std::array<Entry, slot_count> slots_{};
+    bool valid_ = true;
+};
+
+constexpr HeaderIndex request_header_index(request_header_names);
+constexpr HeaderIndex response_header_index(response_header_names);
+static_assert(request_header_index.valid() && response_header_index.valid(),
+              "header name table: a name of unsupported size, or two names in one slot (change slot_of)");
 
 template <std::size_t N>
 std::string_view header_name_in(const std::array<std::string_view, N>& table, std::uint16_t code) noexcept {
@@ -102,7 +175,7 @@ std::string_view method_name(std::uint8_t code) noexcept {
 }
 
 std::optional<std::uint16_t> request_header_code(std::string_view name) noexcept {
-    return header_code_in(request_header_names, name);
+    return request_header_index.find(name);
 }
 
 std::string_view request_header_name(std::uint16_t code) noexcept {
@@ -110,7 +183,7 @@ std::string_view request_header_name(std::uint16_t code) noexcept {
 }
 
 std::optional<std::uint16_t> response_header_code(std::string_view name) noexcept {
-    return header_code_in(response_header_names, name);
+    return response_header_index.find(name);
 }
 
 std::string_view response_header_name(std::uint16_t code) noexcept {

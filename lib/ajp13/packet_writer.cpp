@@ -1,9 +1,9 @@
-// PacketWriter: every put reserves its whole size first, so a field is either written
-// completely or not at all, and the first failure poisons the packet.
+// PacketWriter: construction, reset and finish. The puts are inline in the header; each
+// claims its whole size first, so a field is either written completely or not at all, and
+// the first failure poisons the packet.
 #include "ajp13/packet_writer.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace ajpgate::ajp13 {
 
@@ -12,9 +12,6 @@ namespace {
 // The payload length travels in 2 bytes, so no packet can carry more than this,
 // whatever the size of the buffer the caller hands us.
 constexpr std::size_t max_encodable_packet = header_size + 0xFFFF;
-
-// A string name whose length starts with 0xA0 would be read back as a header code.
-constexpr std::size_t max_header_name_length = 0xA000 - 1;
 
 }  // namespace
 
@@ -36,61 +33,6 @@ void PacketWriter::reset() noexcept {
     buffer_[2] = 0;
     buffer_[3] = 0;
     used_ = header_size;
-}
-
-bool PacketWriter::reserve(std::size_t n) noexcept {
-    if (overflowed_ || n > buffer_.size() - used_) {
-        overflowed_ = true;
-        return false;
-    }
-    return true;
-}
-
-bool PacketWriter::put_u8(std::uint8_t value) noexcept {
-    if (!reserve(1)) return false;
-    buffer_[used_++] = value;
-    return true;
-}
-
-bool PacketWriter::put_u16(std::uint16_t value) noexcept {
-    if (!reserve(2)) return false;
-    buffer_[used_++] = static_cast<std::uint8_t>(value >> 8);
-    buffer_[used_++] = static_cast<std::uint8_t>(value & 0xFF);
-    return true;
-}
-
-bool PacketWriter::put_bool(bool value) noexcept { return put_u8(value ? 1 : 0); }
-
-bool PacketWriter::put_string(std::string_view value) noexcept {
-    // 0xFFFF is the null marker, so the longest real string is 0xFFFE bytes.
-    if (value.size() >= null_string_length) {
-        overflowed_ = true;
-        return false;
-    }
-    if (!reserve(2 + value.size() + 1)) return false;
-    put_u16(static_cast<std::uint16_t>(value.size()));
-    if (!value.empty()) std::memcpy(buffer_.data() + used_, value.data(), value.size());
-    used_ += value.size();
-    buffer_[used_++] = 0;
-    return true;
-}
-
-bool PacketWriter::put_null_string() noexcept { return put_u16(null_string_length); }
-
-bool PacketWriter::put_bytes(std::span<const std::uint8_t> bytes) noexcept {
-    if (!reserve(bytes.size())) return false;
-    if (!bytes.empty()) std::memcpy(buffer_.data() + used_, bytes.data(), bytes.size());
-    used_ += bytes.size();
-    return true;
-}
-
-bool PacketWriter::put_header_name(std::string_view name, std::optional<std::uint16_t> code) noexcept {
-    if (code) return put_u16(*code);
-    if (name.size() > max_header_name_length) {
-        overflowed_ = true;
-        return false;
-    }
-    return put_string(name);
 }
 
 Status PacketWriter::finish() noexcept {

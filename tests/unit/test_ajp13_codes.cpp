@@ -1,6 +1,11 @@
 // Unit tests of the ajp13 code tables (methods, header names, reason phrases) and of
 // align_packet_size.
+#include <algorithm>
+#include <array>
 #include <optional>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "ajp13/codes.hpp"
 #include "ajp13/constants.hpp"
@@ -10,6 +15,14 @@ using namespace ajpgate::ajp13;
 using namespace ajp13_test;
 
 namespace {
+
+// Index i holds code 0xA001 + i, as in reference/ajp13.md.
+constexpr std::array<std::string_view, 14> request_names = {
+    "accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "connection", "content-type",
+    "content-length", "cookie", "cookie2", "host", "pragma", "referer", "user-agent"};
+constexpr std::array<std::string_view, 11> response_names = {
+    "Content-Type", "Content-Language", "Content-Length", "Date", "Last-Modified", "Location", "Set-Cookie",
+    "Set-Cookie2", "Servlet-Engine", "Status", "WWW-Authenticate"};
 
 void method_table(void**) {
     const char* names[] = {"OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "PROPFIND", "PROPPATCH",
@@ -28,13 +41,10 @@ void method_table(void**) {
 }
 
 void request_header_table(void**) {
-    const char* names[] = {"accept", "accept-charset", "accept-encoding", "accept-language", "authorization",
-                           "connection", "content-type", "content-length", "cookie", "cookie2", "host",
-                           "pragma", "referer", "user-agent"};
-    for (std::uint16_t i = 0; i < 14; ++i) {
+    for (std::uint16_t i = 0; i < request_names.size(); ++i) {
         const auto code = static_cast<std::uint16_t>(0xA001 + i);
-        assert_text(request_header_name(code), names[i], "request_header_name");
-        assert_true(request_header_code(names[i]) == code);
+        assert_text(request_header_name(code), request_names[i], "request_header_name");
+        assert_true(request_header_code(request_names[i]) == code);
     }
     assert_true(request_header_code("HOST") == 0xA00B);
     assert_true(request_header_code("Content-Length") == 0xA008);
@@ -48,13 +58,10 @@ void request_header_table(void**) {
 }
 
 void response_header_table(void**) {
-    const char* names[] = {"Content-Type", "Content-Language", "Content-Length", "Date", "Last-Modified",
-                           "Location", "Set-Cookie", "Set-Cookie2", "Servlet-Engine", "Status",
-                           "WWW-Authenticate"};
-    for (std::uint16_t i = 0; i < 11; ++i) {
+    for (std::uint16_t i = 0; i < response_names.size(); ++i) {
         const auto code = static_cast<std::uint16_t>(0xA001 + i);
-        assert_text(response_header_name(code), names[i], "response_header_name");
-        assert_true(response_header_code(names[i]) == code);
+        assert_text(response_header_name(code), response_names[i], "response_header_name");
+        assert_true(response_header_code(response_names[i]) == code);
     }
     assert_true(response_header_code("content-type") == 0xA001);
     assert_true(response_header_code("www-authenticate") == 0xA00B);
@@ -65,6 +72,74 @@ void response_header_table(void**) {
     for (const std::uint16_t code : {0xA000, 0xA00C, 0xA00E, 0xA0FF}) {
         assert_true(response_header_name(code).empty());
     }
+}
+
+// The specification of the header name lookups: a linear scan, ASCII case folded, nothing else.
+template <std::size_t N>
+std::optional<std::uint16_t> linear_scan(const std::array<std::string_view, N>& names, std::string_view name) {
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i].size() != name.size()) continue;
+        if (std::equal(name.begin(), name.end(), names[i].begin(),
+                       [&](char a, char b) { return lower(a) == lower(b); })) {
+            return static_cast<std::uint16_t>(0xA001 + i);
+        }
+    }
+    return std::nullopt;
+}
+
+// Every table name in several casings, with every byte value at every position (so every
+// case of every letter, bytes with the high bit, and bytes 0x20 apart such as CR and '-'),
+// prefixes, suffixes, extensions, empty, very long, and random strings over the names' letters.
+std::vector<std::string> lookup_inputs() {
+    std::vector<std::string> out = {"", "a", "Ho", "hos", std::string(4, '\0'), std::string(1000, 'a'),
+                                    std::string(70000, 'X'), "content-type\0", "\xC8ost"};
+    const auto add_variants = [&](std::string_view name) {
+        std::string upper(name), lower(name), alternating(name);
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            if (name[i] >= 'a' && name[i] <= 'z') upper[i] = static_cast<char>(name[i] - 32);
+            if (name[i] >= 'A' && name[i] <= 'Z') lower[i] = static_cast<char>(name[i] + 32);
+            alternating[i] = i % 2 ? upper[i] : lower[i];
+        }
+        out.insert(out.end(), {std::string(name), upper, lower, alternating, lower + lower});
+        for (std::size_t k = 0; k < name.size(); ++k) {
+            out.emplace_back(name.substr(0, k));
+            out.emplace_back(name.substr(k + 1));
+        }
+        for (const char extra : {'s', '2', ' ', '\0', '-', '\xE1'}) {
+            out.push_back(std::string(name) + extra);
+            out.push_back(extra + std::string(name));
+        }
+        for (std::size_t pos = 0; pos < name.size(); ++pos) {
+            for (int byte = 0; byte < 256; ++byte) {
+                std::string changed(name);
+                changed[pos] = static_cast<char>(byte);
+                out.push_back(changed);
+            }
+        }
+    };
+    for (const std::string_view name : request_names) add_variants(name);
+    for (const std::string_view name : response_names) add_variants(name);
+    std::mt19937 random(20240611);
+    const std::string_view letters = "aAcCdDeEgGhHkKnNoOsStTuUwW-2\r\x80\xC1\xE1 ";
+    for (int i = 0; i < 20000; ++i) {
+        std::string text(random() % 20, ' ');
+        for (char& c : text) c = letters[random() % letters.size()];
+        out.push_back(text);
+    }
+    return out;
+}
+
+void header_lookup_matches_linear_scan(void**) {
+    std::size_t found = 0;
+    for (const std::string& input : lookup_inputs()) {
+        const bool same = request_header_code(input) == linear_scan(request_names, input) &&
+                          response_header_code(input) == linear_scan(response_names, input);
+        if (!same) print_error("lookup of \"%s\" (%zu bytes) differs from the scan\n", input.c_str(), input.size());
+        assert_true(same);
+        if (request_header_code(input) || response_header_code(input)) ++found;
+    }
+    assert_true(found > 100);  // the inputs do exercise the hits, not only the misses
 }
 
 void reason_phrases(void**) {
@@ -101,6 +176,7 @@ int main() {
         cmocka_unit_test(method_table),
         cmocka_unit_test(request_header_table),
         cmocka_unit_test(response_header_table),
+        cmocka_unit_test(header_lookup_matches_linear_scan),
         cmocka_unit_test(reason_phrases),
         cmocka_unit_test(align_packet_sizes),
     };
