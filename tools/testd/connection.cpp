@@ -54,7 +54,7 @@ private:
     // false: the connection must close; `why` says why.
     bool handle_request(std::span<const std::uint8_t> payload, std::string& why);
     // Reads the whole body, asking `request_size` bytes per GET_BODY_CHUNK.
-    bool read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body,
+    bool read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body, bool hash,
                    std::string& why);
     // The 400 for a bad X-Testd, the 403 for a wrong secret (both reset `options`), or the
     // response the options ask for.
@@ -157,7 +157,12 @@ bool Connection::handle_request(std::span<const std::uint8_t> payload, std::stri
     BodySummary body;
     const std::size_t max_chunk = ajp13::max_request_body_chunk(packet_size_);
     const std::size_t ask = options.body_request == 0 ? max_chunk : std::min(options.body_request, max_chunk);
-    if (!read_body(kind == LengthKind::valid ? std::optional(announced) : std::nullopt, ask, body, why)) return false;
+    // Only an echo reports the body's SHA-256: hashing every upload would make a benchmark's
+    // backend its bottleneck.
+    const bool hash = options.mode == BodyMode::echo;
+    if (!read_body(kind == LengthKind::valid ? std::optional(announced) : std::nullopt, ask, body, hash, why)) {
+        return false;
+    }
 
     if (options.fault == Fault::no_cpong) no_cpong_ = true;
     const ResponsePlan plan = choose_plan(request, body, error, options);
@@ -204,9 +209,9 @@ bool Connection::read_body_packet(std::span<const std::uint8_t>& data, std::stri
     return true;
 }
 
-bool Connection::read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body,
+bool Connection::read_body(std::optional<std::uint64_t> announced, std::size_t request_size, BodySummary& body, bool hash,
                            std::string& why) {
-    Sha256 hash;
+    Sha256 sha;
     // With a length, the first packet comes unasked; we ask for the rest.
     bool ask = !announced.has_value();
     while (!announced || body.length < *announced) {
@@ -218,7 +223,7 @@ bool Connection::read_body(std::optional<std::uint64_t> announced, std::size_t r
         std::span<const std::uint8_t> data;
         if (!read_body_packet(data, why)) return false;
         if (data.empty()) break;  // end of body (or the web server gave up early)
-        hash.update(data);
+        if (hash) sha.update(data);
         body.length += data.size();
     }
     if (announced && body.length > *announced) {
@@ -226,7 +231,7 @@ bool Connection::read_body(std::optional<std::uint64_t> announced, std::size_t r
         why = "body overrun";
         return false;
     }
-    body.sha256 = to_hex(hash.finish());
+    if (hash) body.sha256 = to_hex(sha.finish());
     return true;
 }
 
