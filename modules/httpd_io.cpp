@@ -140,14 +140,24 @@ bool ClientResponse::pass_held() { return APR_BRIGADE_EMPTY(brigade_) || pass(nu
 
 bool ClientResponse::body(std::span<const std::uint8_t> data) {
     if (suppressed_) return true;
-    // A copy: the packet buffer the data sits in is reused by the next receive.
-    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_heap_create(reinterpret_cast<const char*>(data.data()), data.size(),
-                                                             nullptr, r_->connection->bucket_alloc));
+    // No copy: the bytes stay in the connection's receive buffer until idle() or end() (the
+    // exchange's promise), and a filter that keeps them past its call copies them (setaside).
+    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_transient_create(reinterpret_cast<const char*>(data.data()),
+                                                                  data.size(), r_->connection->bucket_alloc));
     held_bytes_ += data.size();
     return held_bytes_ < max_held_bytes || pass_held();
 }
 
 bool ClientResponse::idle() { return suppressed_ || pass_held(); }
+
+bool ClientResponse::end() {
+    // The last batch waits for finish() to go out with EOS (one write for a small response),
+    // but the buffer it points into is about to serve another request: copy it.
+    for (apr_bucket* b = APR_BRIGADE_FIRST(brigade_); b != APR_BRIGADE_SENTINEL(brigade_); b = APR_BUCKET_NEXT(b)) {
+        if (apr_bucket_setaside(b, r_->pool) != APR_SUCCESS) return false;
+    }
+    return true;
+}
 
 bool ClientResponse::flush() {
     if (suppressed_) return true;

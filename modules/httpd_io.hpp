@@ -27,11 +27,13 @@ class ClientResponse final : public transport::ResponseSink {
 public:
     explicit ClientResponse(request_rec* r);
     bool start(ajp13::SendHeadersView& headers) override;
-    // Body data is copied and held until the exchange would wait for the backend (idle), a
-    // flush, the end, or 64 KiB: one write to the client carries many AJP packets.
+    // Body data is held, uncopied, until the exchange would wait for the backend (idle), a
+    // flush, or 64 KiB: one write to the client carries many AJP packets. end() copies what
+    // is still held for finish().
     bool body(std::span<const std::uint8_t> data) override;
     bool flush() override;
     bool idle() override;
+    bool end() override;
     // Flushes what is left and ends the response (EOS).
     bool finish();
     // The response broke after it had started: make httpd close the client connection so

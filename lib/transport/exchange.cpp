@@ -226,6 +226,10 @@ private:
             fail(ExchangeResult::protocol_error, "backend ended the response without headers");
             return;
         }
+        if (!sink_.end()) {
+            fail(ExchangeResult::client_write_failed, "client went away at the end of the response");
+            return;
+        }
         outcome_.result = ExchangeResult::ok;
         // Anything already received past END_RESPONSE is a second answer nobody asked for.
         outcome_.reusable = reuse && channel_.unread_bytes() == 0;

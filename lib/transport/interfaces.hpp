@@ -49,11 +49,17 @@ public:
     virtual ~ResponseSink() = default;
     // Called once, with headers validated by the decoder (next_header cannot fail).
     virtual bool start(ajp13::SendHeadersView& headers) = 0;
+    // `data` points into the connection's receive buffer, which stays untouched until the
+    // next idle() or end(): a sink may hold on to the bytes themselves (no copy) until then.
     virtual bool body(std::span<const std::uint8_t> data) = 0;
     virtual bool flush() = 0;
-    // The exchange is about to wait for the backend: deliver whatever is held back. A sink
-    // may batch body data until then (fewer writes to the client); it must not hold it longer.
+    // The exchange is about to wait for the backend, and then to read into the buffer: deliver
+    // whatever is held back. A sink may batch body data until then (fewer writes to the
+    // client); it must not hold it longer.
     virtual bool idle() { return true; }
+    // END_RESPONSE arrived: the buffer goes back to the pool with the connection. A sink that
+    // still holds body data makes its own copy of it now.
+    virtual bool end() { return true; }
 };
 
 }  // namespace ajpgate::transport

@@ -277,6 +277,59 @@ void test_idle_only_before_waiting(void**) {
     assert_string_equal(paused.sink.body_text.c_str(), "ab");
 }
 
+// A sink that keeps only the spans it is given, as ClientResponse does (no copy): the bytes
+// must still be intact when it reads them at idle() or end(), through partial reads, packets
+// split across reads and the buffer's compaction, over more than one buffer's worth of body.
+class SpanSink : public RecordingSink {
+public:
+    std::vector<std::span<const std::uint8_t>> held;
+    int ends = 0;
+    bool body(std::span<const std::uint8_t> data) override {
+        held.push_back(data);
+        return true;
+    }
+    bool idle() override {
+        take();
+        return RecordingSink::idle();
+    }
+    bool end() override {
+        ++ends;
+        take();
+        return true;
+    }
+
+private:
+    void take() {
+        for (const auto& span : held) body_text.append(reinterpret_cast<const char*>(span.data()), span.size());
+        held.clear();
+    }
+};
+
+void test_body_spans_stay_valid_until_idle_or_end(void**) {
+    for (const std::size_t piece : {std::size_t{5000}, std::size_t{8191}, std::size_t{1} << 20}) {
+        BackendScript script;
+        script.headers(200);
+        std::string expected;
+        for (int i = 0; i < 20; ++i) {  // 160 KB: the 64 KiB receive buffer is reused twice over
+            const std::string chunk(8000, static_cast<char>('a' + i));
+            script.body(chunk);
+            expected += chunk;
+        }
+        script.end();
+        ScriptedLink link;
+        link.incoming = script.bytes();
+        link.piece = piece;
+        PacketChannel channel(link, 8192);
+        StringBody source("");
+        SpanSink sink;
+        const auto outcome = run_exchange(channel, simple_request(), {}, source, sink);
+        assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ExchangeResult::ok));
+        assert_int_equal(sink.ends, 1);
+        assert_true(sink.held.empty());
+        assert_true(sink.body_text == expected);
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -299,6 +352,7 @@ int main() {
         cmocka_unit_test(test_head_and_304_carry_no_body),
         cmocka_unit_test(test_flush_behaviour),
         cmocka_unit_test(test_idle_only_before_waiting),
+        cmocka_unit_test(test_body_spans_stay_valid_until_idle_or_end),
     };
     return cmocka_run_group_tests_name("transport_exchange", tests, nullptr, nullptr);
 }
