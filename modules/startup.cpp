@@ -1,6 +1,7 @@
 #include "modules/startup.hpp"
 
 #include <cstdlib>
+#include <cstring>
 
 #include <ap_mpm.h>
 
@@ -120,6 +121,21 @@ int check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* main_server)
     return diags.has_errors() ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
+namespace {
+
+// The twenty JK_LB_* notes cost a balanced request more than choosing its member; mod_jk users
+// read them with LogFormat "%{JK_LB_FIRST_NAME}n", so they are set when the configuration
+// (Include'd files and all) mentions one anywhere.
+bool configuration_mentions(const ap_directive_t* node, const char* text) {
+    for (; node; node = node->next) {
+        if (node->args && std::strstr(node->args, text)) return true;
+        if (configuration_mentions(node->first_child, text)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_server) {
     for (server_rec* s = main_server; s; s = s->next) {
         ServerConfig& cfg = server_config(s);
@@ -141,6 +157,7 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
     // httpd runs post_config twice at start-up; the first pass only checks, so the shared
     // memory and the start-up line belong to the second.
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+    global.lb_notes = configuration_mentions(ap_conftree, "JK_LB_");
     if (global.workers) {
         std::string error;
         global.lb_shared = LbShared::create(pconf, *global.workers, global.shm_file, error);
@@ -167,6 +184,7 @@ void child_init(apr_pool_t* pchild, server_rec* main_server) {
     int threads = 1;
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;
     global.runtime = std::make_shared<ChildRuntime>(global.workers, global.lb_shared, threads);
+    global.runtime->lb_notes = global.lb_notes;
     if (global.watchdog_interval.count() > 0) start_watchdog(pchild, *global.runtime, global.watchdog_interval);
 }
 

@@ -33,6 +33,8 @@ public:
     const config::WorkersConfig& workers() const noexcept { return *workers_; }
     Ajp13Runtime& ajp13(std::size_t index) { return ajp13_[index]; }
     const LbShared& lb_shared() const noexcept { return *lb_shared_; }
+    // Whether balanced requests set the JK_LB_FIRST_* / JK_LB_LAST_* notes (see startup.cpp).
+    bool lb_notes = true;
     // Closes idle connections past their connection_pool_timeout (maintenance).
     void close_idle_connections();
     // True for exactly one caller per `interval`: that caller runs the maintenance.
