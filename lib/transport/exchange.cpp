@@ -33,7 +33,7 @@ public:
         : channel_(channel), options_(options), body_(body), sink_(sink) {}
 
     ExchangeOutcome run(const ajp13::ForwardRequest& request) {
-        if (!send_request(request) || !send_first_body_packet()) return outcome_;
+        if (!send_request(request)) return outcome_;
         for (;;) {
             // Before waiting on the backend, let the client have what the sink holds back.
             if (outcome_.response_started && !channel_.has_complete_packet() && !sink_.idle()) {
@@ -85,30 +85,29 @@ private:
             outcome_.detail = "request headers do not fit in one packet";
             return false;
         }
+        remaining_ = options_.content_length;
+        const std::size_t request_size = writer.packet().size();
+        // A positive Content-Length obliges us to send the first body packet unasked: it goes
+        // in the same write as the request (one syscall, one wake-up of the backend). With no
+        // length or a zero length nothing may be sent before the backend asks.
+        if (options_.content_length && *options_.content_length > 0) {
+            return send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()), request_size);
+        }
+        body_done_ = options_.content_length.has_value();
         if (channel_.send(writer.packet()) != IoResult::ok) {
             fail(ExchangeResult::send_failed, "could not send the request to the backend");
             return false;
         }
         outcome_.request_sent = true;
-        remaining_ = options_.content_length;
         return true;
-    }
-
-    // A positive Content-Length obliges us to send the first body packet unasked; with no
-    // length or a zero length nothing may be sent before the backend asks.
-    bool send_first_body_packet() {
-        if (!options_.content_length || *options_.content_length == 0) {
-            body_done_ = options_.content_length.has_value();
-            return true;
-        }
-        return send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()));
     }
 
     // Reads up to `wanted` bytes from the client straight into the send buffer after the
     // 6-byte data-packet header, then frames and sends them. An empty read ends the body.
-    bool send_body_packet(std::size_t wanted) {
+    // `request_size` > 0: the request packet sits in front of it, and goes out with it.
+    bool send_body_packet(std::size_t wanted, std::size_t request_size = 0) {
         constexpr std::size_t data_offset = ajp13::header_size + 2;
-        std::span<std::uint8_t> buffer = channel_.send_buffer();
+        std::span<std::uint8_t> buffer = channel_.send_buffer_at(request_size);
         wanted = std::min(wanted, ajp13::max_request_body_chunk(buffer.size()));
         if (remaining_) wanted = static_cast<std::size_t>(std::min<std::uint64_t>(wanted, *remaining_));
 
@@ -147,6 +146,15 @@ private:
             buffer[4] = static_cast<std::uint8_t>(filled >> 8);
             buffer[5] = static_cast<std::uint8_t>(filled & 0xFF);
             packet = std::span<const std::uint8_t>(buffer.data(), data_offset + filled);
+        }
+        if (request_size > 0) {
+            const std::span<const std::uint8_t> both(channel_.send_buffer().data(), request_size + packet.size());
+            if (channel_.send(both) != IoResult::ok) {
+                fail(ExchangeResult::send_failed, "could not send the request to the backend");
+                return false;
+            }
+            outcome_.request_sent = true;
+            return true;
         }
         if (channel_.send(packet) != IoResult::ok) {
             fail(ExchangeResult::backend_closed, "could not send request body to the backend");

@@ -13,7 +13,7 @@ constexpr std::size_t min_receive_buffer = 64 * 1024;
 PacketChannel::PacketChannel(Link& link, std::size_t packet_size)
     : link_(link),
       packet_size_(packet_size),
-      send_buffer_(packet_size),
+      send_buffer_(2 * packet_size),
       receive_buffer_(packet_size > min_receive_buffer ? packet_size : min_receive_buffer) {}
 
 bool PacketChannel::has_complete_packet() const noexcept {

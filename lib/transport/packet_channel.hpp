@@ -28,8 +28,13 @@ public:
     PacketChannel(Link& link, std::size_t packet_size);
 
     std::size_t packet_size() const noexcept { return packet_size_; }
-    // The buffer outgoing packets are encoded into (see ajp13::PacketWriter).
-    std::span<std::uint8_t> send_buffer() noexcept { return send_buffer_; }
+    // The buffer outgoing packets are encoded into (see ajp13::PacketWriter): packet_size bytes.
+    std::span<std::uint8_t> send_buffer() noexcept { return send_buffer_at(0); }
+    // packet_size bytes from `offset` (at most packet_size): room for a second packet right
+    // behind the first, so that both go out in one write.
+    std::span<std::uint8_t> send_buffer_at(std::size_t offset) noexcept {
+        return std::span<std::uint8_t>(send_buffer_).subspan(offset, packet_size_);
+    }
 
     IoResult send(std::span<const std::uint8_t> packet);
     // Waits for the next packet. The frame's payload stays valid until the next receive().
