@@ -47,10 +47,10 @@ const char* status_line(request_rec* r, std::uint16_t status, std::optional<std:
     std::string_view reason = ajp13::reason_phrase(status);
     // httpd's own line is a constant: when it reads the same, no formatting (the common path).
     // For a code it does not know httpd answers its class's default line, hence the checks.
-    const char* known = ap_get_status_line(status);
-    if (!reason.empty() && known && std::strlen(known) == reason.size() + 4 &&
-        std::strtol(known, nullptr, 10) == status && reason == std::string_view(known + 4)) {
-        return known;
+    const std::string_view known = ap_get_status_line(status);
+    if (!reason.empty() && known.size() > 4 && std::strtol(known.data(), nullptr, 10) == status &&
+        known.substr(4) == reason) {
+        return known.data();
     }
     if (reason.empty() && backend_reason && !backend_reason->empty() &&
         !is_placeholder_reason(status, *backend_reason)) {
@@ -127,11 +127,11 @@ constexpr std::size_t max_held_bytes = 64 * 1024;
 
 }  // namespace
 
-bool ClientResponse::pass(apr_bucket* bucket) {
+bool ClientResponse::pass(apr_bucket* bucket, ap_filter_t* filters) {
     if (bucket) APR_BRIGADE_INSERT_TAIL(brigade_, bucket);
     sent_ = true;
     held_bytes_ = 0;
-    const apr_status_t rv = ap_pass_brigade(r_->output_filters, brigade_);
+    const apr_status_t rv = ap_pass_brigade(filters ? filters : r_->output_filters, brigade_);
     apr_brigade_cleanup(brigade_);
     return rv == APR_SUCCESS && !r_->connection->aborted;
 }
@@ -171,10 +171,7 @@ bool ClientResponse::finish() {
     // The response is complete: send it now. httpd would hold a small one in the connection's
     // output buffer until after logging and its check for a pipelined request; written first,
     // the client has its answer sooner and its next request may already be waiting then.
-    APR_BRIGADE_INSERT_TAIL(brigade_, apr_bucket_flush_create(r_->connection->bucket_alloc));
-    const apr_status_t rv = ap_pass_brigade(r_->connection->output_filters, brigade_);
-    apr_brigade_cleanup(brigade_);
-    return rv == APR_SUCCESS;
+    return pass(apr_bucket_flush_create(r_->connection->bucket_alloc), r_->connection->output_filters);
 }
 
 void ClientResponse::abort(int status) {

@@ -54,7 +54,9 @@ public:
     bool sent_anything() const noexcept { return sent_; }
 
 private:
-    bool pass(apr_bucket* bucket);
+    // Appends `bucket` (if any) to what is held and passes it all down `filters` (default: the
+    // request's output filters).
+    bool pass(apr_bucket* bucket, ap_filter_t* filters = nullptr);
     bool pass_held();
 
     request_rec* r_;

@@ -255,7 +255,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         logger.log(log::Level::warn, msg::lb_failover, last.failure + "; lb " + lb.name + " tries another member");
         if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
     }
-    if (first_member && runtime.lb_notes) {
+    if (first_member && runtime.lb_notes()) {
         const auto name_of = [&](std::size_t m) -> const std::string& {
             return workers.ajp13_workers()[lb.members[m].worker].name;
         };

@@ -118,7 +118,6 @@ struct GlobalConfig {
     std::shared_ptr<const config::WorkersConfig> workers;
     std::shared_ptr<class ChildRuntime> runtime;  // per child process
     std::shared_ptr<class LbShared> lb_shared;    // created by the parent at post_config
-    bool lb_notes = true;                         // the configuration mentions JK_LB_* somewhere
 };
 
 class LogTarget;  // jk_log_file.hpp

@@ -157,7 +157,6 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
     // httpd runs post_config twice at start-up; the first pass only checks, so the shared
     // memory and the start-up line belong to the second.
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
-    global.lb_notes = configuration_mentions(ap_conftree, "JK_LB_");
     if (global.workers) {
         std::string error;
         global.lb_shared = LbShared::create(pconf, *global.workers, global.shm_file, error);
@@ -183,8 +182,9 @@ void child_init(apr_pool_t* pchild, server_rec* main_server) {
     if (!global.workers) return;
     int threads = 1;
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;
-    global.runtime = std::make_shared<ChildRuntime>(global.workers, global.lb_shared, threads);
-    global.runtime->lb_notes = global.lb_notes;
+    // The configuration tree lives as long as the configuration (mod_info reads it per request).
+    global.runtime = std::make_shared<ChildRuntime>(global.workers, global.lb_shared, threads,
+                                                    configuration_mentions(ap_conftree, "JK_LB_"));
     if (global.watchdog_interval.count() > 0) start_watchdog(pchild, *global.runtime, global.watchdog_interval);
 }
 

@@ -39,8 +39,8 @@ transport::ServiceOptions service_options(const config::Ajp13Worker& w) {
 }
 
 ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
-                           int threads_per_child)
-    : workers_(std::move(workers)), lb_shared_(std::move(lb_shared)) {
+                           int threads_per_child, bool lb_notes)
+    : workers_(std::move(workers)), lb_shared_(std::move(lb_shared)), lb_notes_(lb_notes) {
     ajp13_.resize(workers_->ajp13_workers().size());
     for (std::size_t i = 0; i < ajp13_.size(); ++i) {
         const config::Ajp13Worker& w = workers_->ajp13_workers()[i];

@@ -26,15 +26,15 @@ struct Ajp13Runtime {
 
 class ChildRuntime {
 public:
-    // threads_per_child sizes pools whose connection_pool_size is "auto".
+    // threads_per_child sizes pools whose connection_pool_size is "auto"; lb_notes: whether
+    // balanced requests set the JK_LB_FIRST_* / JK_LB_LAST_* notes (see startup.cpp).
     ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
-                 int threads_per_child);
+                 int threads_per_child, bool lb_notes);
 
     const config::WorkersConfig& workers() const noexcept { return *workers_; }
     Ajp13Runtime& ajp13(std::size_t index) { return ajp13_[index]; }
     const LbShared& lb_shared() const noexcept { return *lb_shared_; }
-    // Whether balanced requests set the JK_LB_FIRST_* / JK_LB_LAST_* notes (see startup.cpp).
-    bool lb_notes = true;
+    bool lb_notes() const noexcept { return lb_notes_; }
     // Closes idle connections past their connection_pool_timeout (maintenance).
     void close_idle_connections();
     // True for exactly one caller per `interval`: that caller runs the maintenance.
@@ -45,6 +45,7 @@ private:
     std::shared_ptr<LbShared> lb_shared_;
     std::vector<Ajp13Runtime> ajp13_;
     std::atomic<transport::Clock::rep> next_maintenance_{0};
+    bool lb_notes_;
 };
 
 // The options a worker's settings give its connections and service calls.

@@ -94,7 +94,13 @@ private:
             return send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()), request_size);
         }
         body_done_ = options_.content_length.has_value();
-        if (channel_.send(writer.packet()) != IoResult::ok) {
+        return send_request_bytes(request_size);
+    }
+
+    // The first `size` bytes of the send buffer: the request, and its first body packet if any
+    // (the buffer has room for both: send_buffer_at()).
+    bool send_request_bytes(std::size_t size) {
+        if (channel_.send(std::span<const std::uint8_t>(channel_.send_buffer().data(), size)) != IoResult::ok) {
             fail(ExchangeResult::send_failed, "could not send the request to the backend");
             return false;
         }
@@ -147,15 +153,7 @@ private:
             buffer[5] = static_cast<std::uint8_t>(filled & 0xFF);
             packet = std::span<const std::uint8_t>(buffer.data(), data_offset + filled);
         }
-        if (request_size > 0) {
-            const std::span<const std::uint8_t> both(channel_.send_buffer().data(), request_size + packet.size());
-            if (channel_.send(both) != IoResult::ok) {
-                fail(ExchangeResult::send_failed, "could not send the request to the backend");
-                return false;
-            }
-            outcome_.request_sent = true;
-            return true;
-        }
+        if (request_size > 0) return send_request_bytes(request_size + packet.size());
         if (channel_.send(packet) != IoResult::ok) {
             fail(ExchangeResult::backend_closed, "could not send request body to the backend");
             return false;
