@@ -131,6 +131,15 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
         if (verdict == balancer::StatusVerdict::pass) {
             a.done = true;
             a.status = client.response.suppressed() ? e.status : OK;  // suppressed: httpd's error page
+            if (o.attempts > 1) {
+                // Not an error (the client saw none), but a sign of backends closing pooled
+                // connections early or refusing connects: worth a line.
+                logger_for(cfg).log(log::Level::info, msg::retried,
+                                    std::string(r->method) + " " + r->uri + " on " + who + ": answered on attempt " +
+                                        std::to_string(o.attempts) +
+                                        " (the earlier connection could not be opened or was closed by the backend "
+                                        "before it answered; the request went again, body included)");
+            }
             if (logger_for(cfg).enabled(log::Level::debug)) {
                 a.failure = std::string(r->method) + " " + r->uri + " on " + who + ": status " + std::to_string(e.status) +
                             ", " + std::to_string(e.response_bytes) + " bytes, " +

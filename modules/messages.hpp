@@ -24,6 +24,7 @@ inline constexpr log::Code too_large{"AJPG0115"};          // error: request hea
 inline constexpr log::Code client_read{"AJPG0116"};        // info: client body unreadable (400)
 inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went away mid-response
 inline constexpr log::Code failed_status{"AJPG0118"};      // error: status listed in fail_on_status (503)
+inline constexpr log::Code retried{"AJPG0119"};           // info: answered, but only on a later attempt
 inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
 inline constexpr log::Code unsupported_worker{"AJPG0121"};  // error: worker type not served yet
 inline constexpr log::Code request_log{"AJPG0130"};         // JkRequestLogFormat line

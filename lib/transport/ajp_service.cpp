@@ -1,5 +1,7 @@
 #include "transport/ajp_service.hpp"
 
+#include <vector>
+
 #include "ajp13/messages.hpp"
 
 namespace ajpgate::transport {
@@ -64,19 +66,23 @@ Taken take_connection(ConnectionPool& pool, const ServiceOptions& options, bool 
     return taken;
 }
 
+// The client's body consumed so far can go to the backend again: none was, or all of it
+// went in the first write, whose bytes are still there to be sent once more.
+bool body_replayable(const ExchangeOutcome& e) { return e.body_bytes_read == 0 || e.replayable_bytes > 0; }
+
 // An unchecked pooled connection that turned out dead before the backend said a word: the
-// backend closed it while it sat idle (or died on the request). Nothing was consumed, so the
+// backend closed it while it sat idle (or died on the request). Nothing was lost, so the
 // next attempt goes at once, on a checked or new connection: no retry_interval for a socket
 // that was merely stale.
 bool stale_connection(const ExchangeOutcome& e) {
     return (e.result == ExchangeResult::send_failed || e.result == ExchangeResult::backend_closed) &&
-           !e.response_started && e.body_bytes_read == 0;
+           !e.response_started && body_replayable(e);
 }
 
 // Whether another attempt may carry the same request: only when the backend never started
-// on it and no request body was consumed from the client (it cannot be replayed).
+// on it and no request body was consumed from the client that cannot be sent again.
 bool may_retry(const ExchangeOutcome& e, const ServiceOptions& options) {
-    if (e.response_started || e.body_bytes_read > 0) return false;
+    if (e.response_started || !body_replayable(e)) return false;
     if (e.result == ExchangeResult::send_failed) return true;
     if (e.result == ExchangeResult::backend_closed && !options.no_recovery_after_request) return true;
     return false;
@@ -94,11 +100,15 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
                              const Sleeper& sleep) {
     ServiceOutcome outcome;
     const int attempts = options.retries < 1 ? 1 : options.retries;
-    // Only a request another attempt can replay as it is may skip the check: no body, replays
-    // after sending allowed (recovery_options), and retries left.
-    bool trust_recent = exchange_options.content_length == 0 && !options.no_recovery_after_request &&
-                        attempts > 1 && options.trust_recent_use.count() > 0;
+    // Only a request another attempt can replay may skip the check: replays after sending
+    // allowed (recovery_options) and retries left. A body is replayable too, as long as the
+    // backend has not asked for more than the packet that went with the request.
+    bool trust_recent = !options.no_recovery_after_request && attempts > 1 && options.trust_recent_use.count() > 0;
     bool at_once = false;  // the last attempt only found a stale connection
+    // What a failed attempt wrote with the body's first packet, to be written again: the
+    // client's body cannot be read twice. Filled only on that failure path.
+    std::vector<std::uint8_t> held;
+    ExchangeOptions attempt_options = exchange_options;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         if (attempt > 0 && !at_once && options.retry_interval.count() > 0) sleep(options.retry_interval);
         at_once = false;
@@ -116,16 +126,25 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         }
         outcome.result = ServiceResult::ok;
         outcome.cping_failed = false;
-        outcome.exchange = run_exchange(taken.connection->channel(), request, exchange_options, body, sink);
-        const bool reusable = outcome.exchange.reusable && !options.disable_reuse;
-        if (outcome.exchange.result == ExchangeResult::ok) ++taken.connection->requests;
+        outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, sink);
+        const ExchangeOutcome& e = outcome.exchange;
+        const bool retry = may_retry(e, options) && attempt + 1 < attempts;
+        if (retry && e.body_bytes_read > 0 && held.empty()) {
+            // Copied before the dead connection (and its buffer) goes back to the pool.
+            const auto sent = taken.connection->channel().send_buffer_prefix(e.replayable_bytes);
+            held.assign(sent.begin(), sent.end());
+            attempt_options.replay = held;
+            attempt_options.replay_body_bytes = e.body_bytes_read;
+        }
+        const bool reusable = e.reusable && !options.disable_reuse;
+        if (e.result == ExchangeResult::ok) ++taken.connection->requests;
         pool.release(std::move(taken.connection), reusable, Clock::now());
-        outcome.backend_failed = says_backend_failed(outcome.exchange.result);
-        if (taken.unchecked && stale_connection(outcome.exchange)) {
+        outcome.backend_failed = says_backend_failed(e.result);
+        if (taken.unchecked && stale_connection(e)) {
             trust_recent = false;  // the other idle connections may be just as dead: check them
             at_once = true;
         }
-        if (!may_retry(outcome.exchange, options)) return outcome;
+        if (!retry) return outcome;
     }
     return outcome;
 }

@@ -76,6 +76,8 @@ private:
     }
 
     bool send_request(const ajp13::ForwardRequest& request) {
+        remaining_ = options_.content_length;
+        if (!options_.replay.empty()) return send_replay();
         ajp13::PacketWriter writer(channel_.send_buffer(), ajp13::Direction::to_container);
         writer.reset();
         if (ajp13::encode_forward_request(request, writer) != ajp13::Status::ok) {
@@ -85,7 +87,6 @@ private:
             outcome_.detail = "request headers do not fit in one packet";
             return false;
         }
-        remaining_ = options_.content_length;
         const std::size_t request_size = writer.packet().size();
         // A positive Content-Length obliges us to send the first body packet unasked: it goes
         // in the same write as the request (one syscall, one wake-up of the backend). With no
@@ -94,13 +95,24 @@ private:
             return send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()), request_size);
         }
         body_done_ = options_.content_length.has_value();
-        return send_request_bytes(request_size);
+        return send_first(channel_.send_buffer_prefix(request_size));
     }
 
-    // The first `size` bytes of the send buffer: the request, and its first body packet if any
-    // (the buffer has room for both: send_buffer_at()).
-    bool send_request_bytes(std::size_t size) {
-        if (channel_.send(std::span<const std::uint8_t>(channel_.send_buffer().data(), size)) != IoResult::ok) {
+    // The request and first body packet of a failed attempt, as they were: the body they
+    // carry counts as read, the rest of it is still the client's.
+    bool send_replay() {
+        const std::uint64_t carried = options_.replay_body_bytes;
+        if (remaining_) *remaining_ -= std::min(carried, *remaining_);
+        outcome_.body_bytes_read = carried;
+        body_done_ = remaining_ && *remaining_ == 0;
+        return send_first(options_.replay);
+    }
+
+    // The first write of the exchange: the request, and its first body packet if any.
+    bool send_first(std::span<const std::uint8_t> bytes) {
+        // Until the backend asks for more body, these bytes stay as written: replayable.
+        if (outcome_.body_bytes_read > 0) outcome_.replayable_bytes = bytes.size();
+        if (channel_.send(bytes) != IoResult::ok) {
             fail(ExchangeResult::send_failed, "could not send the request to the backend");
             return false;
         }
@@ -153,7 +165,8 @@ private:
             buffer[5] = static_cast<std::uint8_t>(filled & 0xFF);
             packet = std::span<const std::uint8_t>(buffer.data(), data_offset + filled);
         }
-        if (request_size > 0) return send_request_bytes(request_size + packet.size());
+        // The buffer has room for both packets (send_buffer_at()): one write carries them.
+        if (request_size > 0) return send_first(channel_.send_buffer_prefix(request_size + packet.size()));
         if (channel_.send(packet) != IoResult::ok) {
             fail(ExchangeResult::backend_closed, "could not send request body to the backend");
             return false;
@@ -167,6 +180,9 @@ private:
             fail(ExchangeResult::protocol_error, "malformed GET_BODY_CHUNK");
             return false;
         }
+        // The backend has the request and its first packet, and the send buffer is about to
+        // be overwritten: from here on, nothing is replayed.
+        outcome_.replayable_bytes = 0;
         if (body_done_) {
             // Tomcat may ask once more after the end; answer with the empty packet once,
             // and treat a backend that keeps asking as broken.

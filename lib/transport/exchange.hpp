@@ -23,6 +23,12 @@ struct ExchangeOptions {
     bool flush_packets = false;  // flush the client after every body packet (JkOptions +FlushPackets)
     bool flush_header = false;   // flush the client after the headers (JkOptions +FlushHeader)
     bool head_request = false;   // never forward a body to the client, whatever arrives
+    // A replay: the request and its first body packet exactly as an earlier attempt wrote them
+    // (ExchangeOutcome::replayable_bytes of its send buffer, on a connection that turned out
+    // dead), carrying `replay_body_bytes` of the client's body. Sent as they are: the body
+    // cannot be read from the client a second time.
+    std::span<const std::uint8_t> replay;
+    std::uint64_t replay_body_bytes = 0;
 };
 
 enum class ExchangeResult : std::uint8_t {
@@ -46,6 +52,10 @@ struct ExchangeOutcome {
     bool response_started = false;  // headers went to the client: no other member may answer
     std::uint16_t status = 0;
     std::uint64_t body_bytes_read = 0;   // request body consumed from the client
+    // The first bytes of the channel's send buffer still hold the request and the body packet
+    // that went with it, as written, and no more body was consumed: another attempt may send
+    // them again (ExchangeOptions::replay). 0 once the backend asked for body, or with no body.
+    std::size_t replayable_bytes = 0;
     std::uint64_t response_bytes = 0;    // response body bytes delivered to the client
     // What went wrong, for the log line (a static string).
     std::string_view detail;

@@ -36,6 +36,11 @@ public:
         return std::span<std::uint8_t>(send_buffer_).subspan(offset, packet_size_);
     }
 
+    // The first `size` bytes of the whole send buffer (up to two packets), as encoded.
+    std::span<const std::uint8_t> send_buffer_prefix(std::size_t size) const noexcept {
+        return std::span<const std::uint8_t>(send_buffer_).first(size);
+    }
+
     IoResult send(std::span<const std::uint8_t> packet);
     // Waits for the next packet. The frame's payload stays valid until the next receive().
     // `timeout` bounds the wait between two reads from the socket (mod_jk's reply_timeout is

@@ -1,6 +1,7 @@
 """httpd + ajpgate when the other side misbehaves: clients that go away or send broken bodies,
 a backend that restarts under a pooled connection or comes up late, and many clients at once
 (each gets its own answer, whatever its neighbours do)."""
+import hashlib
 import os
 import socket
 import sys
@@ -155,6 +156,27 @@ class BackendRestartTest(ModuleCase):
         self.assertEqual(echo(body)["conn"], 1)  # the new backend's first connection
         # The stale connection was noticed before use: no request went to it, no error logged.
         self.assertEqual(len(log_lines(self.httpd, "[error]")), errors_before)
+
+    def test_post_on_a_connection_the_backend_just_closed(self):
+        # The pooled connection was used moments ago, so it is taken without a liveness check;
+        # the backend closed it meanwhile. The request and its first body packet go again, as
+        # they were, on a new connection: the client sees nothing of it, and no error is logged.
+        errors_before = len(log_lines(self.httpd, "[error]"))
+        data = os.urandom(5000)
+        status, _, body = self.httpd.get("/app/first", headers=tagged("closing", fault="close-after-end"))
+        self.assertEqual(status, 200)
+        closed = echo(body)["conn"]
+        self.backend.wait_closed_record(closed)
+        status, _, body = self.httpd.get("/app/upload", headers=tagged("replayed"), data=data, method="POST")
+        self.assertEqual(status, 200, body)
+        got = echo(body)
+        self.assertNotEqual(got["conn"], closed)
+        self.assertEqual((got["body_length"], got["body_sha256"]), (len(data), hashlib.sha256(data).hexdigest()))
+        self.assertEqual(len(requests_tagged(self.backend, "replayed")), 1)
+        self.assertEqual(len(log_lines(self.httpd, "[error]")), errors_before)
+        # Sent on the dead connection first (it was not checked), then again: two attempts.
+        [line] = [l for l in log_lines(self.httpd, "AJPG0119") if "/app/upload" in l]
+        self.assertIn("answered on attempt 2", line)
 
     def test_backend_down_then_up(self):
         port = self.backend.port

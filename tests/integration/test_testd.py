@@ -358,6 +358,13 @@ class FaultTest(TestdCase):
             self.assertFalse(resp.reuse)
             self.assertTrue(conn.is_closed())
 
+    def test_close_after_end(self):
+        with self.fault("close-after-end") as conn:
+            resp = conn.read_response()
+            self.assertEqual(resp.status, 200)
+            self.assertTrue(resp.reuse)  # promised, like a backend whose idle timeout then fires
+            self.assertTrue(conn.is_closed())
+
     def test_second_response(self):
         with self.fault("second-response") as conn:
             first = conn.read_response()

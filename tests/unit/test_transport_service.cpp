@@ -70,6 +70,14 @@ struct Harness {
 
 BackendScript ok_response() { return BackendScript().headers(200).body("ok").end(); }
 
+// What the first write of a request is on a healthy connection.
+Bytes first_write(std::string body, std::optional<std::uint64_t> length) {
+    Harness h;
+    h.connector.add(BackendScript().ask_body(8186).headers(200).end());
+    h.serve(ServiceOptions{}, std::move(body), length);
+    return h.connector.handed_out[0]->writes[0];
+}
+
 void test_pooled_connection_is_reused(void**) {
     Harness h;
     h.connector.add(BackendScript().headers(200).end().pause().headers(200).end());
@@ -111,7 +119,9 @@ void test_stale_idle_connection_is_dropped(void**) {
     h.connector.add(ok_response());
     h.serve(ServiceOptions{});
     h.connector.handed_out[0]->spoke_while_idle = true;
-    const auto outcome = h.serve(ServiceOptions{});
+    ServiceOptions checked;
+    checked.trust_recent_use = std::chrono::milliseconds(0);
+    const auto outcome = h.serve(checked);
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
     assert_int_equal(outcome.attempts, 1);  // dropping a stale connection costs no attempt
     assert_int_equal(h.connector.handed_out.size(), 2);
@@ -126,13 +136,43 @@ void test_closed_before_answer_is_retried_without_body(void**) {
     assert_int_equal(outcome.attempts, 2);
 }
 
-void test_no_retry_once_body_was_read(void**) {
+// The body's first packet went with the request; the backend closed without a word. The
+// bytes are still in hand: a new connection gets them again, byte for byte, and the client's
+// body is not read twice (StringBody would give nothing more: a short body, client_read_failed).
+void test_closed_before_answer_replays_the_first_body_packet(void**) {
     Harness h;
     h.connector.add(BackendScript());
     h.connector.add(ok_response());
     const auto outcome = h.serve(ServiceOptions{}, "abc", 3);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(outcome.attempts, 2);
+    assert_int_equal(outcome.exchange.body_bytes_read, 3);
+    assert_string_equal(h.sink.body_text.c_str(), "ok");
+    // The dead link is freed by now: compare with what a healthy first attempt writes.
+    assert_int_equal(h.connector.handed_out[1]->writes.size(), 1);
+    assert_true(h.connector.handed_out[1]->writes[0] == first_write("abc", 3));
+
+    // The same when the write itself fails.
+    Harness w;
+    w.connector.add(BackendScript());
+    w.connector.add(ok_response());
+    w.connector.links.front()->fail_write_number = 0;
+    const auto written = w.serve(ServiceOptions{}, "abc", 3);
+    assert_int_equal(static_cast<int>(written.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(written.attempts, 2);
+    assert_int_equal(w.connector.handed_out[1]->writes.size(), 1);
+}
+
+// Once the backend asked for more body, it has the request: a body read from the client since
+// cannot be sent twice, so there is no second attempt.
+void test_no_retry_once_backend_asked_for_body(void**) {
+    Harness h;
+    h.connector.add(BackendScript().ask_body(8186));  // then closes
+    h.connector.add(ok_response());
+    const auto outcome = h.serve(ServiceOptions{}, std::string(10000, 'b'), 10000);
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::backend_closed));
     assert_int_equal(outcome.attempts, 1);
+    assert_int_equal(outcome.exchange.replayable_bytes, 0);
     assert_true(outcome.backend_failed);
 }
 
@@ -256,21 +296,40 @@ void test_dead_unchecked_connection_is_replayed_at_once(void**) {
     assert_false(outcome.backend_failed);
 }
 
-// Where a dead connection could not be replayed, the check stays: a request with a body, a
-// request when recovery_options forbid replays, no retry left, or with the trust window off.
+// A body goes again too, as long as only its first packet went: with a length (the packet
+// went with the request) or chunked (nothing of it is read before the backend asks).
+void test_dead_unchecked_connection_replays_a_body(void**) {
+    const std::optional<std::uint64_t> lengths[] = {3, std::nullopt};
+    for (const auto& length : lengths) {
+        Harness h;
+        h.connector.add(BackendScript().headers(200).end());  // then the backend closes it
+        h.connector.add(BackendScript().ask_body(8186).headers(200).body("ok").end());
+        h.serve(ServiceOptions{}, "", 0);
+        h.connector.handed_out[0]->spoke_while_idle = true;
+        h.sink = RecordingSink{};
+        const auto outcome = h.serve(ServiceOptions{}, "abc", length);
+        assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+        assert_int_equal(h.connector.handed_out[0]->liveness_checks, 0);
+        assert_int_equal(outcome.attempts, 2);
+        assert_int_equal(h.sleeps, 0);
+        assert_int_equal(outcome.exchange.body_bytes_read, 3);
+        assert_string_equal(h.sink.body_text.c_str(), "ok");
+        // The new connection got what a healthy first attempt writes (with a length, the body too).
+        assert_true(h.connector.handed_out[1]->writes[0] == first_write("abc", length));
+    }
+}
+
+// Where a dead connection could not be replayed, the check stays: when recovery_options forbid
+// replays, with no retry left, or with the trust window off.
 void test_check_kept_where_replay_is_impossible(void**) {
     struct Case {
-        std::string body;
-        std::optional<std::uint64_t> length;
         bool no_recovery;
         std::chrono::milliseconds window;
         int retries = 2;
     };
-    const Case cases[] = {{"abc", 3, false, std::chrono::milliseconds(1000)},
-                          {"", std::nullopt, false, std::chrono::milliseconds(1000)},
-                          {"", 0, true, std::chrono::milliseconds(1000)},
-                          {"", 0, false, std::chrono::milliseconds(0)},
-                          {"", 0, false, std::chrono::milliseconds(1000), 1}};
+    const Case cases[] = {{true, std::chrono::milliseconds(1000)},
+                          {false, std::chrono::milliseconds(0)},
+                          {false, std::chrono::milliseconds(1000), 1}};
     for (const Case& c : cases) {
         Harness h;
         h.connector.add(BackendScript().headers(200).end());
@@ -279,9 +338,9 @@ void test_check_kept_where_replay_is_impossible(void**) {
         options.no_recovery_after_request = c.no_recovery;
         options.trust_recent_use = c.window;
         options.retries = c.retries;
-        h.serve(options, c.body, c.length);
+        h.serve(options, "abc", 3);
         h.connector.handed_out[0]->spoke_while_idle = true;
-        const auto outcome = h.serve(options, c.body, c.length);
+        const auto outcome = h.serve(options, "abc", 3);
         assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
         // The stale one was checked and dropped before use (it is freed now: count, no peek).
         assert_int_equal(outcome.attempts, 1);
@@ -318,13 +377,15 @@ int main() {
         cmocka_unit_test(test_connect_failure_then_success),
         cmocka_unit_test(test_stale_idle_connection_is_dropped),
         cmocka_unit_test(test_closed_before_answer_is_retried_without_body),
-        cmocka_unit_test(test_no_retry_once_body_was_read),
+        cmocka_unit_test(test_closed_before_answer_replays_the_first_body_packet),
+        cmocka_unit_test(test_no_retry_once_backend_asked_for_body),
         cmocka_unit_test(test_no_retry_after_request_when_asked),
         cmocka_unit_test(test_no_retry_after_headers),
         cmocka_unit_test(test_cping_probe),
         cmocka_unit_test(test_probe_idle_connections),
         cmocka_unit_test(test_recent_connection_skips_the_check),
         cmocka_unit_test(test_dead_unchecked_connection_is_replayed_at_once),
+        cmocka_unit_test(test_dead_unchecked_connection_replays_a_body),
         cmocka_unit_test(test_check_kept_where_replay_is_impossible),
         cmocka_unit_test(test_busy_pool),
         cmocka_unit_test(test_disable_reuse_closes),

@@ -142,7 +142,8 @@ Per-request defaults (each also settable per request with a header
   --hang-ms MS        how long fault=hang stays silent before closing (default 30000)
   --fault NAME        close-before-headers | close-mid-body | garbage | oversize-packet |
                       chunk-length-overflow | no-cpong | second-response | no-reuse |
-                      headers-twice | slow (delay, default 1000 ms) | hang | none
+                      close-after-end (reuse promised, then closed) | headers-twice |
+                      slow (delay, default 1000 ms) | hang | none
 
 Request bodies: with Content-Length > 0 the first packet is expected unsolicited, the rest
 is asked for with GET_BODY_CHUNK; without Content-Length, GET_BODY_CHUNK until an empty

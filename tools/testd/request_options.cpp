@@ -9,7 +9,7 @@
 namespace ajpgate::testd {
 namespace {
 
-constexpr std::array<std::pair<Fault, std::string_view>, 12> fault_names = {{
+constexpr std::array<std::pair<Fault, std::string_view>, 13> fault_names = {{
     {Fault::none, "none"},
     {Fault::close_before_headers, "close-before-headers"},
     {Fault::close_mid_body, "close-mid-body"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<Fault, std::string_view>, 12> fault_names = {{
     {Fault::no_cpong, "no-cpong"},
     {Fault::second_response, "second-response"},
     {Fault::no_reuse, "no-reuse"},
+    {Fault::close_after_end, "close-after-end"},
     {Fault::headers_twice, "headers-twice"},
     {Fault::slow, "slow"},
     {Fault::hang, "hang"},

@@ -29,6 +29,7 @@ enum class Fault : std::uint8_t {
     no_cpong,
     second_response,
     no_reuse,
+    close_after_end,  // a whole response with reuse, then the connection closed (an idle timeout)
     headers_twice,
     slow,
     hang,

@@ -114,7 +114,7 @@ ConnectionFate ResponseWriter::write(const ResponsePlan& plan, const RequestOpti
         if (!send_whole(second, RequestOptions{}, true)) return ConnectionFate::close;
     }
     if (!out_.flush()) return ConnectionFate::close;
-    return reuse ? ConnectionFate::keep : ConnectionFate::close;
+    return reuse && options.fault != Fault::close_after_end ? ConnectionFate::keep : ConnectionFate::close;
 }
 
 ConnectionFate ResponseWriter::write_broken(const ResponsePlan& plan, const RequestOptions& options) {
