@@ -69,7 +69,47 @@ def throughput_tables(cases):
                                                          ratio(rps.get("modjk-single"), rps.get("static"))])
     out += table(["case"] + [f"{n} vs mod_jk / static" for n in proxies]
                  + ["modjk-lb / static", "modjk-single / static"], rows)
-    return out
+    return out + best_peer_table(cases)
+
+
+PEERS = ("modjk-lb", "modjk-single", "proxy-balancer", "proxy-single")
+
+
+def paired(case, name, peer):
+    """Ratios of name's to peer's req/s round by round: rounds are interleaved, so both ran in the
+    same minute and the machine's drift over the run (other guests, host load) mostly cancels."""
+    a = [r.get("rps") for r in case["contenders"][name]["rounds"]]
+    b = [r.get("rps") for r in case["contenders"][peer]["rounds"]]
+    return [x / y for x, y in zip(a, b) if x and y]
+
+
+def best_peer_table(cases):
+    """ajpgate against the fastest peer (by median req/s) of each case: the issue's targets."""
+    rows = []
+    for c in cases:
+        rps = medians(c, "rps")
+        peers = [p for p in PEERS if rps.get(p)]
+        if not peers:
+            continue
+        best = max(peers, key=lambda p: rps[p])
+        row = [c["title"], f"{best} ({fmt(rps[best])})"]
+        for n in ("ajpgate-lb", "ajpgate-single"):
+            if not rps.get(n):
+                row += ["—", "—"]
+                continue
+            per_round = paired(c, n, best)
+            spread_text = "—"
+            if per_round:
+                spread_text = f"{statistics.median(per_round):.2f}x ({min(per_round):.2f}–{max(per_round):.2f})"
+            row += [ratio(rps[n], rps[best]), spread_text]
+        rows.append(row)
+    if not rows:
+        return ""
+    return ("\n## Against the best peer of each case\n\nRatio of medians, and the median (min–max) of the "
+            "round-by-round ratios (each round runs every contender within a minute, so drift of the machine "
+            "between rounds cancels).\n\n" +
+            table(["case", "best peer (median req/s)", "ajpgate-lb", "ajpgate-lb per round", "ajpgate-single",
+                   "ajpgate-single per round"], rows))
 
 
 def deterministic_table(cases, meta):

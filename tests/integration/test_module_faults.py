@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import free_port, wait_until  # noqa: E402
 from test_module_forwarding_support import (  # noqa: E402
-    ModuleCase, echo, raw_get, requests_tagged, tagged, wait_records_tagged, worker_lines)
+    ModuleCase, after, echo, raw_get, requests_tagged, tagged, wait_records_tagged, worker_lines)
 
 PINGS = {"ping_timeout": 300, "connect_timeout": 300, "prepost_timeout": 300}
 
@@ -90,22 +90,43 @@ class FaultsTest(ModuleCase):
 
     def test_close_before_headers_not_retried_when_configured_so(self):
         for prefix, worker in (("once", "once1"), ("norc", "norc1")):
-            with self.subTest(worker=worker):
-                mark = self.log_mark()
-                status, _, _ = self.httpd.get(f"/{prefix}/x", headers=tagged(prefix, fault="close-before-headers"))
-                self.assertEqual(status, 502)
-                time.sleep(0.2)
-                self.assertEqual(len(requests_tagged(self.backend, prefix)), 1)
-                self.assert_one_error_line(mark, "AJPG0114", worker)
+            for data in (None, b"payload"):
+                with self.subTest(worker=worker, body=data is not None):
+                    tag = prefix + ("p" if data else "")
+                    mark = self.log_mark()
+                    status, _, _ = self.httpd.get(f"/{prefix}/x", data=data, method="POST" if data else "GET",
+                                                  headers=tagged(tag, fault="close-before-headers"))
+                    self.assertEqual(status, 502)
+                    time.sleep(0.2)
+                    self.assertEqual(len(requests_tagged(self.backend, tag)), 1)
+                    self.assert_one_error_line(mark, "AJPG0114", worker)
 
-    def test_close_before_headers_with_body_is_not_retried(self):
+    def test_close_before_headers_with_small_body_is_replayed_once(self):
+        # As mod_jk does: a body that went whole in the packet sent with the request is still in
+        # hand, so the request can go again like a bodyless one, body included, byte for byte.
         mark = self.log_mark()
         status, _, _ = self.httpd.get("/app/cbhp", data=b"payload", method="POST",
                                       headers=tagged("cbhp", fault="close-before-headers"))
         self.assertEqual(status, 502)
+        records = wait_records_tagged(self.backend, "cbhp", 2)
+        conns = [r["conn"] for r in records]
+        self.assertEqual(len(set(conns)), 2, conns)
+        for rec in records:
+            [body] = [r for r in after(self.backend, rec) if r["type"] == "body"][:1]
+            self.assertEqual(body["seq"], rec["seq"] + 1)
+        self.assert_one_error_line(mark, "AJPG0114", "was1", "after 2 attempts", "502")
+        self.assert_next_request_on_new_connection(conns)
+
+    def test_close_before_headers_after_asking_for_body_is_not_retried(self):
+        # The backend asked for (and got) more than the first packet: that part of the body was
+        # read from the client once and cannot be sent again.
+        mark = self.log_mark()
+        status, _, _ = self.httpd.get("/app/cbhb", data=os.urandom(20000), method="POST",
+                                      headers=tagged("cbhb", fault="close-before-headers"))
+        self.assertEqual(status, 502)
         time.sleep(0.2)
-        records = requests_tagged(self.backend, "cbhp")
-        self.assertEqual(len(records), 1, "a consumed body cannot be replayed")
+        records = requests_tagged(self.backend, "cbhb")
+        self.assertEqual(len(records), 1, "a body read beyond the first packet cannot be replayed")
         line = self.assert_one_error_line(mark, "AJPG0114", "was1")
         self.assertNotIn("attempts", line)
         self.assert_next_request_on_new_connection([records[0]["conn"]])
