@@ -61,11 +61,12 @@ def measure(case, port, httpd_pids, backend_pids, secs, run_dir):
     h0, b0, s0 = sample(httpd_pids), sample(backend_pids), tcp_out_segments()
     out = subprocess.run(M.wrk_cmd(case, port, secs, run_dir), capture_output=True, text=True, timeout=secs + 60)
     h1, b1, s1 = sample(httpd_pids), sample(backend_pids), tcp_out_segments()
-    n = M.parse_wrk(out.stdout)["requests"] or 1
+    wrk = M.parse_wrk(out.stdout)
+    n = wrk["requests"] or 1
 
     def per_req(a, b, i):
         return sum(y[i] - x[i] for x, y in zip(a["ticks"], b["ticks"])) * TICK_US / n
-    return {"rps": M.parse_wrk(out.stdout)["rps"] or 0.0,
+    return {"rps": wrk["rps"] or 0.0,
             "httpd_user_us": per_req(h0, h1, 0), "httpd_sys_us": per_req(h0, h1, 1),
             "backend_us": per_req(b0, b1, 0) + per_req(b0, b1, 1),
             "httpd_switches": (h1["switches"] - h0["switches"]) / n,

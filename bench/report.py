@@ -72,7 +72,8 @@ def throughput_tables(cases):
     return out + best_peer_table(cases)
 
 
-PEERS = ("modjk-lb", "modjk-single", "proxy-balancer", "proxy-single")
+# The other connectors: every contender but ajpgate's and static.
+PEERS = [n for n in C.CONTENDERS if not n.startswith("ajpgate") and n != "static"]
 
 
 def paired(case, name, peer):

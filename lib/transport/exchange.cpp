@@ -101,11 +101,15 @@ private:
     // The request and first body packet of a failed attempt, as they were: the body they
     // carry counts as read, the rest of it is still the client's.
     bool send_replay() {
-        const std::uint64_t carried = options_.replay_body_bytes;
-        if (remaining_) *remaining_ -= std::min(carried, *remaining_);
-        outcome_.body_bytes_read = carried;
-        body_done_ = remaining_ && *remaining_ == 0;
+        took_body(options_.replay_body_bytes);
         return send_first(options_.replay);
+    }
+
+    // `n` more bytes of the client's body are on their way to the backend; none means its end.
+    void took_body(std::uint64_t n) {
+        outcome_.body_bytes_read += n;
+        if (remaining_) *remaining_ -= std::min(n, *remaining_);
+        if (n == 0 || (remaining_ && *remaining_ == 0)) body_done_ = true;
     }
 
     // The first write of the exchange: the request, and its first body packet if any.
@@ -145,9 +149,7 @@ private:
             fail(ExchangeResult::client_read_failed, "the client sent less body than its Content-Length");
             return false;
         }
-        outcome_.body_bytes_read += filled;
-        if (remaining_) *remaining_ -= filled;
-        if (filled == 0 || (remaining_ && *remaining_ == 0)) body_done_ = true;
+        took_body(filled);
 
         ajp13::PacketWriter writer(buffer, ajp13::Direction::to_container);
         std::span<const std::uint8_t> packet;
