@@ -1,6 +1,8 @@
 // Sizing, placement and the small atomic helpers of the shared lb state.
 #include "balancer/lb_state.hpp"
 
+#include "balancer/lb_settings.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -54,8 +56,10 @@ LbStateView init_lb_state(std::span<std::byte> memory, const config::LbWorker& l
     }
     compute_lb_mults({factors, count}, {mults, count});
     for (std::size_t i = 0; i < count; ++i) slots[i].lb_mult = mults[i];
+    const LbStateView view{header, slots};
+    seed_lb_settings(view, lb);
     std::atomic_thread_fence(std::memory_order_release);
-    return {header, slots};
+    return view;
 }
 
 LbStateView attach_lb_state(std::span<std::byte> memory, std::size_t member_count) {

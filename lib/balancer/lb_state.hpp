@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "balancer/shared_text.hpp"
 #include "config/worker_model.hpp"
 
 namespace ajpgate::balancer {
@@ -64,6 +65,12 @@ struct alignas(8) MemberSlot {
     std::uint8_t state;           // MemberState
     std::uint8_t activation;      // RuntimeActivation
     std::uint8_t reserved[2];
+    // Settings the status worker edits (lb_settings.hpp), under the header's settings_sequence.
+    std::int32_t distance;
+    std::int32_t reserved2;
+    SharedText route;
+    SharedText redirect;
+    SharedText domain;
 };
 
 struct alignas(8) LbHeader {
@@ -72,6 +79,21 @@ struct alignas(8) LbHeader {
     std::uint32_t member_count;
     std::uint32_t next_offset;   // where the next tie-breaking scan starts (fair rotation)
     std::int64_t last_maintain;  // last decay; 0 before the first maintenance
+    std::int64_t last_reset;     // unix seconds of start-up or the last status worker reset
+    std::int32_t busy;           // requests in the lb now, and the most at once
+    std::int32_t max_busy;
+    // Settings the status worker edits (lb_settings.hpp), under settings_sequence (seqlock.hpp).
+    std::uint32_t settings_sequence;
+    std::int32_t retries;
+    std::int32_t retry_interval_ms;
+    std::int32_t recover_time_s;
+    std::int32_t error_escalation_time_s;
+    std::int32_t max_reply_timeouts;
+    std::uint8_t sticky_session;
+    std::uint8_t sticky_session_force;
+    std::uint8_t method;  // config::LbMethod
+    std::uint8_t lock;    // config::LbLock
+    std::uint32_t probe_wanted;  // the status worker marked a member for recovery: probe it soon
 };
 
 static_assert(std::is_standard_layout_v<MemberSlot> && std::is_trivially_copyable_v<MemberSlot>);
@@ -84,7 +106,7 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free &&
               "shared state needs lock-free atomics: a lock would not work across processes");
 
 inline constexpr std::uint32_t kLbStateMagic = 0x414a4c42;  // "AJLB"
-inline constexpr std::uint32_t kLbStateVersion = 1;
+inline constexpr std::uint32_t kLbStateVersion = 2;
 inline constexpr std::size_t kLbStateAlignment = alignof(LbHeader);
 
 // Bytes the state of an lb with `member_count` members needs (0 when over kMaxMembers).

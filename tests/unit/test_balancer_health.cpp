@@ -46,7 +46,7 @@ void test_layout_and_placement(void**) {
     assert_int_equal(balancer::lb_state_bytes(balancer::kMaxMembers + 1), 0);
 
     Setup s({{"a", 2}, {"b", 3, 0, "", "", config::Activation::disabled, 7}});
-    std::vector<std::uint64_t> words(64, ~0ULL);
+    std::vector<std::uint64_t> words(balancer::lb_state_bytes(2) / 8 + 8, ~0ULL);
     auto bytes = std::as_writable_bytes(std::span(words));
     const std::size_t need = balancer::lb_state_bytes(s.lb);
     assert_false(balancer::init_lb_state(bytes.first(need - 1), s.lb, s.ajp13).valid());  // too small
