@@ -88,8 +88,10 @@ void fail_before_exchange(Attempt& a, const std::string& who, balancer::Outcome 
 
 }  // namespace
 
-Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
-                         const config::RuleExtensions* ext, ClientSide& client) {
+namespace {
+
+Attempt attempt_once(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
+                     const config::RuleExtensions* ext, ClientSide& client) {
     Attempt a;
     const std::string& who = w.description;
     if (!w.resolved) {
@@ -168,6 +170,31 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
     a.another_member_may_try = !a.done && replayable_elsewhere(e, client.response, w.config->recovery_options);
     a.failure = who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries +
                 (under_way ? "; response was under way, client connection aborted" : "; " + std::to_string(failure.status));
+    return a;
+}
+
+balancer::AjpRequestEnd::Verdict verdict_of(balancer::Outcome health) {
+    using V = balancer::AjpRequestEnd::Verdict;
+    switch (health) {
+    case balancer::Outcome::success: return V::ok;
+    case balancer::Outcome::client_error: return V::client_error;
+    default: return V::error;
+    }
+}
+
+}  // namespace
+
+Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
+                         const config::RuleExtensions* ext, ClientSide& client) {
+    if (!w.shared) return attempt_once(r, cfg, w, inputs, ext, client);
+    // The worker's figures for the status worker, summed over every child in shared memory.
+    balancer::ajp_request_begin(*w.shared);
+    Attempt a = attempt_once(r, cfg, w, inputs, ext, client);
+    const auto& e = a.outcome.exchange;
+    balancer::ajp_request_end(*w.shared,
+                              {verdict_of(a.health), a.health == balancer::Outcome::reply_timeout, e.body_bytes_read,
+                               e.response_bytes},
+                              r->request_time / APR_USEC_PER_SEC);
     return a;
 }
 

@@ -9,6 +9,7 @@
 
 #include <apr_strings.h>
 
+#include "balancer/lb_admin.hpp"
 #include "balancer/retry.hpp"
 #include "balancer/selector.hpp"
 #include "balancer/session_route.hpp"
@@ -82,7 +83,9 @@ void log_health_change(const log::Logger& logger, const config::LbWorker& lb, co
 void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView& view, ChildRuntime& runtime,
                         const log::Logger& logger) {
     const auto report = balancer::maintain(lb, view, runtime.workers().maintain_interval(), monotonic_now());
-    if (!report.ran || (report.to_recovering == 0 && report.probes_expired == 0)) return;
+    // The status worker's "recover" asks for a probe now rather than at the next maintenance.
+    const bool asked = balancer::take_probe_request(view);
+    if (!asked && (!report.ran || (report.to_recovering == 0 && report.probes_expired == 0))) return;
     for (std::size_t m = 0; m < lb.members.size(); ++m) {
         if (balancer::member_state(view.member(m)) != balancer::MemberState::recovering) continue;
         if (!balancer::claim_probe(view, m, monotonic_now())) continue;
@@ -175,13 +178,26 @@ void set_route_cookie(request_rec* r, const config::LbWorker& lb, const config::
     apr_table_set(r->err_headers_out, "Set-Cookie", apr_pstrdup(r->pool, value.c_str()));
 }
 
+// The lb's busy count (status worker) for as long as the request is inside it.
+class LbBusy {
+public:
+    explicit LbBusy(const balancer::LbStateView& view) : view_(view) { balancer::lb_request_begin(view_); }
+    ~LbBusy() { balancer::lb_request_end(view_); }
+    LbBusy(const LbBusy&) = delete;
+    LbBusy& operator=(const LbBusy&) = delete;
+
+private:
+    const balancer::LbStateView& view_;
+};
+
 }  // namespace
 
 int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, std::size_t lb_index,
                   const config::RuleExtensions* ext, ClientSide& client) {
     const config::WorkersConfig& workers = runtime.workers();
-    const config::LbWorker& lb = workers.lb_workers()[lb_index];
+    const config::LbWorker& lb = runtime.lb(lb_index);
     const balancer::LbStateView& view = runtime.lb_shared().view(lb_index);
+    const LbBusy busy(view);
     const auto logger = logger_for(cfg);
     maintain_and_probe(lb, view, runtime, logger);
 

@@ -1,5 +1,7 @@
 #include "modules/lb_shared.hpp"
 
+#include "balancer/lb_admin.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -7,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include <unixd.h>
 
@@ -95,6 +98,9 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
                                            const std::optional<std::string>& file, std::string& error) {
     auto shared = std::make_shared<LbShared>();
     const auto& lbs = workers.lb_workers();
+    const auto& ajp13 = workers.ajp13_workers();
+    // The ajp13 slots first (aligned at the start), then one block per lb.
+    shared->bytes_ = aligned(balancer::ajp_state_bytes(ajp13.size()));
     std::vector<std::size_t> offsets;
     for (const auto& lb : lbs) {
         const std::size_t need = balancer::lb_state_bytes(lb);
@@ -105,18 +111,27 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
         offsets.push_back(shared->bytes_);
         shared->bytes_ += aligned(need);
     }
-    if (lbs.empty()) return shared;
+    if (shared->bytes_ == 0) return shared;
     void* memory = file ? map_file(pool, *file, shared->bytes_, error) : map_anonymous(pool, shared->bytes_, error);
     if (!memory) return nullptr;
     auto* base = static_cast<std::byte*>(memory);
     std::memset(base, 0, shared->bytes_);
+    const std::int64_t now = std::time(nullptr);
+    if (!ajp13.empty()) {
+        shared->ajp_ = balancer::init_ajp_state({base, balancer::ajp_state_bytes(ajp13.size())}, ajp13, now);
+        if (!shared->ajp_.valid()) {
+            error = "cannot lay out the shared state of the ajp13 workers";
+            return nullptr;
+        }
+    }
     for (std::size_t i = 0; i < lbs.size(); ++i) {
         std::span<std::byte> block(base + offsets[i], balancer::lb_state_bytes(lbs[i]));
-        shared->views_.push_back(balancer::init_lb_state(block, lbs[i], workers.ajp13_workers()));
+        shared->views_.push_back(balancer::init_lb_state(block, lbs[i], ajp13));
         if (!shared->views_.back().valid()) {
             error = "cannot lay out the shared state of lb '" + lbs[i].name + "'";
             return nullptr;
         }
+        balancer::set_last_reset(shared->views_.back(), now);
     }
     return shared;
 }

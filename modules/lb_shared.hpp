@@ -1,7 +1,9 @@
-// The load balancers' runtime state in APR shared memory, created by the parent at start-up
-// and inherited by every child, so a member one child finds dead is avoided by all of them.
-// The memory holds plain data only (lib/balancer/lb_state.hpp); each process keeps its own
-// views (pointers) into it.
+// The workers' runtime state in APR shared memory, created by the parent at start-up and
+// inherited by every child: each lb's members (lib/balancer/lb_state.hpp), so a member one
+// child finds dead is avoided by all of them, and every ajp13 worker's counters and editable
+// settings (lib/balancer/ajp_state.hpp), so the status worker shows and changes the same
+// figures whichever child serves it. The memory holds plain data only; each process keeps its
+// own views (pointers) into it.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include <apr_shm.h>
 
+#include "balancer/ajp_state.hpp"
 #include "balancer/lb_state.hpp"
 #include "config/worker_model.hpp"
 
@@ -27,10 +30,13 @@ public:
 
     // The state of lb worker `index` (config order).
     const balancer::LbStateView& view(std::size_t index) const { return views_[index]; }
+    // The state of ajp13 worker `index` (config order).
+    balancer::AjpSlot& ajp(std::size_t index) const { return ajp_.slot(index); }
     std::size_t bytes() const noexcept { return bytes_; }
 
 private:
     std::vector<balancer::LbStateView> views_;
+    balancer::AjpStateView ajp_;
     std::size_t bytes_ = 0;
 };
 

@@ -32,7 +32,7 @@ AcquireResult ConnectionPool::acquire(std::unique_ptr<Connection>& out, bool all
                 returned_.notify_one();
                 return why == IoResult::timeout ? AcquireResult::connect_timeout : AcquireResult::connect_failed;
             }
-            out = std::make_unique<Connection>(std::move(link), options_.packet_size);
+            out = std::make_unique<Connection>(std::move(link), options_.packet_size, options_.observer);
             return AcquireResult::connected;
         }
         if (returned_.wait_until(lock, deadline) == std::cv_status::timeout &&

@@ -27,10 +27,26 @@ public:
     virtual std::unique_ptr<Link> connect(IoResult& why) = 0;
 };
 
+// Told when a connection opens and when it closes (the status worker's "connected" count,
+// shared by every httpd child). Must be cheap and must not throw.
+class ConnectionObserver {
+public:
+    virtual ~ConnectionObserver() = default;
+    virtual void opened() noexcept = 0;
+    virtual void closed() noexcept = 0;
+};
+
 class Connection {
 public:
-    Connection(std::unique_ptr<Link> link, std::size_t packet_size)
-        : link_(std::move(link)), channel_(*link_, packet_size) {}
+    Connection(std::unique_ptr<Link> link, std::size_t packet_size, ConnectionObserver* observer = nullptr)
+        : link_(std::move(link)), channel_(*link_, packet_size), observer_(observer) {
+        if (observer_) observer_->opened();
+    }
+    ~Connection() {
+        if (observer_) observer_->closed();
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 
     Link& link() noexcept { return *link_; }
     PacketChannel& channel() noexcept { return channel_; }
@@ -41,6 +57,7 @@ public:
 private:
     std::unique_ptr<Link> link_;
     PacketChannel channel_;
+    ConnectionObserver* observer_;
 };
 
 struct PoolOptions {
@@ -49,6 +66,7 @@ struct PoolOptions {
     std::chrono::seconds idle_timeout{0};           // zero: never close idle connections
     std::chrono::milliseconds acquire_timeout{200}; // wait for a free slot when all are busy
     std::size_t packet_size = 8192;
+    ConnectionObserver* observer = nullptr;         // outlives the pool and its connections
 };
 
 enum class AcquireResult : std::uint8_t { reused, connected, busy, connect_failed, connect_timeout };

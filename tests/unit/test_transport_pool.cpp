@@ -172,6 +172,41 @@ void test_disabled_reuse_replaces_idle(void**) {
     pool.release(std::move(c), false, Clock::now());
 }
 
+// The observer sees every open and every close, whichever way a connection goes.
+void test_observer_counts_open_connections(void**) {
+    struct Counter : ConnectionObserver {
+        int open = 0, opened_total = 0;
+        void opened() noexcept override { ++open; ++opened_total; }
+        void closed() noexcept override { --open; }
+    } counter;
+    FakeConnector connector;
+    PoolOptions o = options(3);
+    o.idle_timeout = 1s;
+    o.observer = &counter;
+    {
+        ConnectionPool pool(connector, o);
+        std::unique_ptr<Connection> a, b, c;
+        assert_true(pool.acquire(a) == AcquireResult::connected);
+        assert_true(pool.acquire(b) == AcquireResult::connected);
+        assert_true(pool.acquire(c) == AcquireResult::connected);
+        assert_int_equal(counter.open, 3);
+        pool.release(std::move(a), false, Clock::now());  // not reusable: closed
+        assert_int_equal(counter.open, 2);
+        const auto now = Clock::now();
+        pool.release(std::move(b), true, now - 5s);
+        pool.release(std::move(c), true, now);
+        assert_int_equal(counter.open, 2);
+        assert_int_equal(pool.close_idle(now), 1);  // b idled past the timeout
+        assert_int_equal(counter.open, 1);
+        connector.fail_with = IoResult::error;
+        std::unique_ptr<Connection> d;
+        assert_true(pool.acquire(d, false) == AcquireResult::connect_failed);  // a failed connect never counts
+        assert_int_equal(counter.open, 1);
+    }  // the pool's end closes what is left
+    assert_int_equal(counter.open, 0);
+    assert_int_equal(counter.opened_total, 3);
+}
+
 }  // namespace
 
 int main() {
@@ -184,6 +219,7 @@ int main() {
         cmocka_unit_test(test_connect_failures_free_the_slot),
         cmocka_unit_test(test_idle_expiry_keeps_minimum),
         cmocka_unit_test(test_disabled_reuse_replaces_idle),
+        cmocka_unit_test(test_observer_counts_open_connections),
     };
     return cmocka_run_group_tests_name("transport_pool", tests, nullptr, nullptr);
 }
