@@ -1,5 +1,7 @@
 #include "status/status_edit.hpp"
 
+#include "config/uri_pattern.hpp"
+
 #include <chrono>
 #include <algorithm>
 #include <climits>
@@ -325,26 +327,6 @@ void commit_all(LbValues& lb, const StatusRequest& request, std::string_view sta
 
 }  // namespace
 
-bool wildcard_match(std::string_view name, std::string_view pattern) {
-    std::size_t n = 0, p = 0, star = std::string_view::npos, resume = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-            ++n;
-            ++p;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            resume = n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-}
-
 UpdateResult plan_update(LbValues& lb, const StatusRequest& request, std::string_view status_name,
                          const Resolver& resolves) {
     UpdateResult result;
@@ -361,7 +343,7 @@ UpdateResult plan_update(LbValues& lb, const StatusRequest& request, std::string
     bool found = false;
     for (std::size_t i = 0; i < lb.members.size(); ++i) {
         MemberValues& m = lb.members[i];
-        if (wildcard ? !wildcard_match(m.name, request.sub_worker) : m.name != request.sub_worker) continue;
+        if (wildcard ? !config::wildcard_match(request.sub_worker, m.name) : m.name != request.sub_worker) continue;
         found = true;
         const Subject who{status_name, m.name, lb.name};
         bool ajp_changed = false;

@@ -70,7 +70,4 @@ UpdateResult plan_update(LbValues& lb, const StatusRequest& request, std::string
 UpdateResult plan_update(AjpValues& ajp, const StatusRequest& request, std::string_view status_name,
                          const Resolver& resolves);
 
-// mod_jk's wildcard match of sub worker names: '*' any run, '?' one character.
-bool wildcard_match(std::string_view name, std::string_view pattern);
-
 }  // namespace ajpgate::status

@@ -96,6 +96,13 @@ apr_status_t AprConnector::resolve() {
     return rv;
 }
 
+std::string AprConnector::address_text() const {
+    char* ip = nullptr;
+    if (!address_ || apr_sockaddr_ip_get(&ip, address_) != APR_SUCCESS || !ip) return "unresolved";
+    const std::string host = address_->family == APR_INET6 ? "[" + std::string(ip) + "]" : std::string(ip);
+    return host + ":" + std::to_string(port_);
+}
+
 std::unique_ptr<Link> AprConnector::connect(IoResult& why) {
     why = IoResult::error;
     if (!address_) return nullptr;

@@ -56,6 +56,8 @@ public:
     apr_status_t resolve();
     std::unique_ptr<Link> connect(IoResult& why) override;
     const std::string& host() const noexcept { return host_; }
+    // "10.0.0.1:8009" ("[::1]:8009" for IPv6) once resolved, else "unresolved" (status worker).
+    std::string address_text() const;
     std::uint16_t port() const noexcept { return port_; }
 
 private:
