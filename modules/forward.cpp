@@ -9,6 +9,7 @@
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_forward.hpp"
 #include "modules/messages.hpp"
+#include "modules/status_handler.hpp"
 
 namespace ajpgate::httpd {
 
@@ -226,9 +227,8 @@ int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runti
     apr_table_setn(r->notes, "JK_WORKER_NAME", apr_pstrdup(r->pool, worker_name));
     apr_table_setn(r->notes, "JK_WORKER_TYPE", config::to_string(ref->type));
     if (ref->type == config::WorkerType::status) {
-        logger_for(cfg).log(log::Level::error, msg::unsupported_worker,
-                            std::string("worker '") + worker_name + "' is a status worker, which this build does not serve yet");
-        return HTTP_INTERNAL_SERVER_ERROR;
+        const GlobalConfig& global = server_config(ap_server_conf ? ap_server_conf : r->server).global;
+        return serve_status(r, cfg, runtime, global, runtime.workers().status_workers()[ref->index]);
     }
     ClientSide client(r);
     int refused = OK;

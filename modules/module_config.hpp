@@ -116,6 +116,9 @@ struct GlobalConfig {
 
     // ---- built at check_config / child_init ----
     std::shared_ptr<const config::WorkersConfig> workers;
+    // workers.properties as read (key=value in order, secrets left out), for the status
+    // worker's cmd=dump.
+    std::vector<std::pair<std::string, std::string>> properties_dump;
     std::shared_ptr<class ChildRuntime> runtime;  // per child process
     std::shared_ptr<class LbShared> lb_shared;    // created by the parent at post_config
 };

@@ -7,6 +7,7 @@
 
 #include "config/uri_sources.hpp"
 #include "config/workers_parser.hpp"
+#include "status/status_dump.hpp"
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/maintenance.hpp"
@@ -34,7 +35,7 @@ std::optional<std::string> env_of(std::string_view name) {
     return std::nullopt;
 }
 
-std::shared_ptr<const config::WorkersConfig> read_workers(const GlobalConfig& global, config::Diagnostics& diags) {
+std::shared_ptr<const config::WorkersConfig> read_workers(GlobalConfig& global, config::Diagnostics& diags) {
     config::PropertySources sources;
     if (global.workers_file) sources.sources.push_back(config::PropertySource::from_file(*global.workers_file));
     for (const auto& line : global.worker_properties) {
@@ -50,6 +51,9 @@ std::shared_ptr<const config::WorkersConfig> read_workers(const GlobalConfig& gl
     }
     auto parsed = config::parse_workers(sources, diags);
     if (!parsed) return nullptr;
+    // Read once more for cmd=dump, as written (its diagnostics were just reported).
+    config::Diagnostics again;
+    global.properties_dump = status::dump_lines(config::read_properties(sources, again), *parsed);
     return std::make_shared<const config::WorkersConfig>(std::move(*parsed));
 }
 

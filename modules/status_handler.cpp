@@ -1,0 +1,143 @@
+#include "modules/status_handler.hpp"
+
+#include <apr_strings.h>
+
+#include "modules/jk_log_file.hpp"
+#include "modules/messages.hpp"
+#include "modules/status_actions.hpp"
+#include "modules/status_snapshot.hpp"
+#include "status/status_access.hpp"
+#include "status/status_render.hpp"
+
+namespace ajpgate::httpd {
+
+namespace {
+
+constexpr apr_off_t kMaxForm = 64 * 1024;  // the edit forms post a few hundred bytes
+
+std::optional<std::string> header(request_rec* r, const char* name) {
+    const char* v = apr_table_get(r->headers_in, name);
+    return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+bool is_form(request_rec* r) {
+    const char* type = apr_table_get(r->headers_in, "Content-Type");
+    return type && !strncasecmp(type, "application/x-www-form-urlencoded", 33);
+}
+
+// The POSTed form of the HTML pages; false (status set) when it cannot be read.
+bool read_form(request_rec* r, std::string& form, int& status) {
+    if (r->method_number != M_POST || !is_form(r)) return true;
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
+        status = HTTP_BAD_REQUEST;
+        return false;
+    }
+    if (!ap_should_client_block(r)) return true;
+    char buffer[4096];
+    for (long got; (got = ap_get_client_block(r, buffer, sizeof buffer)) > 0;) {
+        form.append(buffer, static_cast<std::size_t>(got));
+        if (static_cast<apr_off_t>(form.size()) > kMaxForm) {
+            status = HTTP_REQUEST_ENTITY_TOO_LARGE;
+            return false;
+        }
+    }
+    return true;
+}
+
+// "from 127.0.0.1 (user admin)": who asked, for every line about a change or a refusal.
+std::string who(request_rec* r) {
+    std::string text = std::string("from ") + (r->useragent_ip ? r->useragent_ip : "?");
+    if (r->user) text += std::string(" (user ") + r->user + ")";
+    return text;
+}
+
+std::string own_origin(request_rec* r) {
+    const char* host = apr_table_get(r->headers_in, "Host");
+    return std::string(ap_http_scheme(r)) + "://" +
+           (host ? std::string(host) : std::string(ap_get_server_name(r)) + ":" + std::to_string(ap_get_server_port(r)));
+}
+
+bool needs_worker(status::Command cmd) {
+    return cmd != status::Command::list && cmd != status::Command::version && cmd != status::Command::dump;
+}
+
+ActionOutcome run_action(ChildRuntime& runtime, const status::StatusRequest& request, const config::StatusWorker& worker,
+                         request_rec* r) {
+    switch (request.cmd) {
+    case status::Command::update: return run_update(runtime, request, worker.name);
+    case status::Command::reset: return run_reset(runtime, request, apr_time_sec(r->request_time));
+    case status::Command::recover: return run_recover(runtime, request, worker.name);
+    default: return {};
+    }
+}
+
+int send(request_rec* r, const status::Rendered& answer) {
+    ap_set_content_type(r, apr_pstrdup(r->pool, answer.content_type.c_str()));
+    apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
+    apr_table_setn(r->headers_out, "Pragma", "no-cache");
+    ap_set_content_length(r, static_cast<apr_off_t>(answer.body.size()));
+    if (!r->header_only) ap_rwrite(answer.body.data(), static_cast<int>(answer.body.size()), r);
+    return OK;
+}
+
+}  // namespace
+
+int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const GlobalConfig& global,
+                 const config::StatusWorker& worker) {
+    r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
+    if (r->method_number != M_GET && r->method_number != M_POST) return HTTP_METHOD_NOT_ALLOWED;
+    const auto logger = logger_for(cfg);
+    std::string form;
+    int refused = OK;
+    if (!read_form(r, form, refused)) return refused;
+    const status::StatusRequest request = status::parse_status_request(r->args ? r->args : "", form);
+
+    status::AccessRequest asked;
+    asked.cmd = request.cmd;
+    asked.options = request.options;
+    if (r->user) asked.remote_user = r->user;
+    asked.sec_fetch_site = header(r, "Sec-Fetch-Site");
+    asked.origin = header(r, "Origin");
+    asked.own_origin = own_origin(r);
+    const status::Access access = status::decide_access(worker, asked);
+    if (access.verdict == status::Verdict::cross_site) {
+        logger.log(log::Level::warn, msg::status_refused,
+                   "Status worker '" + worker.name + "': " + std::string(status::to_string(request.cmd)) + " refused, " +
+                       access.message + " (" + who(r) + ", Origin " + asked.origin.value_or("none") +
+                       ", Sec-Fetch-Site " + asked.sec_fetch_site.value_or("none") + ")");
+        return HTTP_FORBIDDEN;
+    }
+
+    status::ActionResult result;
+    if (access.verdict != status::Verdict::allowed) {
+        result.error = access.message;
+    } else if (request.cmd == status::Command::unknown) {
+        result.error = "Invalid command.";
+    } else if (request.mime == status::Mime::unknown) {
+        result.error = "Invalid mime type.";
+    }
+    status::StatusPage page = take_snapshot(r, runtime, global);
+    if (!result.error && needs_worker(request.cmd)) {
+        result.error = status::check_target(page, request, request.cmd == status::Command::update);
+    }
+    if (!result.error && status::changes_state(request.cmd)) {
+        const ActionOutcome outcome = run_action(runtime, request, worker, r);
+        for (const auto& change : outcome.changes) {
+            logger.log(log::Level::info, msg::status_change, change + " (" + who(r) + ")");
+        }
+        result.error = outcome.error;
+    }
+    if (result.error) {
+        logger.log(log::Level::warn, msg::status_refused, "Status worker '" + worker.name + "': " + *result.error +
+                                                              " (" + std::string(status::to_string(request.cmd)) + " " +
+                                                              who(r) + ")");
+    }
+    status::RenderContext context;
+    context.settings = &worker;
+    context.request = &request;
+    context.request_uri = r->uri;
+    context.read_only = access.read_only;
+    return send(r, status::render_status(page, context, result));
+}
+
+}  // namespace ajpgate::httpd
