@@ -14,6 +14,7 @@
 #include "modules/pool_object.hpp"
 #include "modules/request_log.hpp"
 #include "modules/uri_map_holder.hpp"
+#include "status/status_access.hpp"
 
 namespace ajpgate::httpd {
 
@@ -63,6 +64,12 @@ int auto_alias(request_rec* r, const std::string& dir, std::string_view path) {
     return OK;
 }
 
+bool is_status_worker(request_rec* r, const std::string& worker) {
+    const GlobalConfig& global = server_config(ap_server_conf ? ap_server_conf : r->server).global;
+    const auto ref = global.workers ? global.workers->find(worker) : std::nullopt;
+    return ref && ref->type == config::WorkerType::status;
+}
+
 }  // namespace
 
 int translate_name(request_rec* r) {
@@ -83,6 +90,12 @@ int translate_name(request_rec* r) {
         logger.log(log::Level::info, msg::bad_uri,
                    std::string("URI ") + r->uri + ": " + std::string(config::describe(result.error)));
         return HTTP_BAD_REQUEST;
+    }
+    if (result.rule && !status::reaches_status_worker(r->uri, result.path) && is_status_worker(r, result.rule->worker)) {
+        logger.log(log::Level::info, msg::bad_uri,
+                   std::string("URI ") + r->uri + " reaches status worker '" + result.rule->worker +
+                       "' only once normalised: not mapped");
+        return DECLINED;
     }
     if (!result.rule) {
         if (cfg.strip_session.value_or(false)) strip_session(r, cfg.strip_session_name);

@@ -30,6 +30,10 @@ bool from_another_site(const AccessRequest& r) {
 
 }  // namespace
 
+bool reaches_status_worker(std::string_view decoded_path, std::string_view normalised_path) noexcept {
+    return decoded_path == normalised_path;
+}
+
 bool changes_state(Command cmd) noexcept {
     return cmd == Command::update || cmd == Command::reset || cmd == Command::recover;
 }

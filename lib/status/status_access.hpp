@@ -51,6 +51,13 @@ bool changes_state(Command cmd) noexcept;
 // True for the commands read_only refuses (mod_jk also refuses edit, which only shows a form).
 bool refused_when_read_only(Command cmd) noexcept;
 
+// A status worker answers only on the path its mount names as the client sent it: a path that
+// reaches the mount only once normalised (";x" parameters, "/../", "//", encoded dots) is not
+// the status worker's. So a <Location> written for the plain path cannot be sidestepped and
+// nothing maps there by accident (mod_jk's CVE-2018-11759). `decoded_path` is the request's
+// path after percent-decoding, `normalised_path` what the URI map matched.
+bool reaches_status_worker(std::string_view decoded_path, std::string_view normalised_path) noexcept;
+
 // Scheme, host and port, lower-cased, with the scheme's default port made explicit, so
 // "HTTP://Example.org" and "http://example.org:80" compare equal.
 std::string normalise_origin(std::string_view origin);

@@ -1,7 +1,8 @@
 """The seed's set-up end to end: httpd + ajpgate (lb 'loadbalancer' over was1, was2, JkMount /*)
 in front of a real two-node Tomcat 10 session cluster (DeltaManager replication, static
 membership on loopback, JvmRouteBinderValve). Issue 4, "End to end with a real Tomcat cluster":
-lbfactor split, stickiness by cookie and ;jsessionid=, kill -9 of a session's node under
+lbfactor split, stickiness by cookie and ;jsessionid=, draining a node through the status
+worker (disable, stop, activate: issue 10), kill -9 of a session's node under
 concurrent load (failover that keeps the session and follows the rebound route), and recovery
 after the node restarts on the same AJP port.
 
@@ -141,6 +142,48 @@ class ClusterCase(unittest.TestCase):
                     count += 1
                     self.assertEqual((r.status, r.node, r.session, r.count), (200, route, first.session, count),
                                      "by path" if i % 2 else "by cookie")
+
+    # --- 2b. drain a node through the status worker (jkstatus), as before a deploy -----------
+
+    def status_update(self, h, **values):
+        query = "&".join(["cmd=update", "mime=prop", "w=loadbalancer"] + [f"{k}={v}" for k, v in values.items()])
+        r = fetch(h.port, "/jkstatus?" + query)
+        self.assertEqual(r.status, 200)
+        return r
+
+    def test_2b_drain_through_the_status_worker(self):
+        conf = SEED_HTTPD + "JkMount /jkstatus jkstatus\n"
+        workers = lb_workers(self.cluster).replace("worker.list=loadbalancer", "worker.list=loadbalancer,jkstatus")
+        workers += "worker.jkstatus.type=status\n"
+        with Httpd(conf, workers=workers) as h:
+            on_was1 = self.new_session_on(h, "was1")
+            on_was2 = self.new_session_on(h, "was2")
+            # Disabled: new sessions go only to was2, was1's sessions stay on was1.
+            self.status_update(h, sw="was1", vwa="D")
+            self.assertEqual({fetch(h.port, "/app/node.jsp").node for _ in range(20)}, {"was2"})
+            count = on_was1.count
+            for _ in range(5):
+                r = fetch(h.port, "/app/counter.jsp", on_was1.session)
+                count += 1
+                self.assertEqual((r.status, r.node, r.count), (200, "was1", count))
+            r = fetch(h.port, "/app/counter.jsp", on_was2.session)
+            self.assertEqual((r.status, r.node, r.count), (200, "was2", on_was2.count + 1))
+            # Stopped: was1's session moves to was2 with its data, and the route is rebound there.
+            self.status_update(h, sw="was1", vwa="S")
+            r = fetch(h.port, "/app/counter.jsp", on_was1.session)
+            count += 1
+            self.assertEqual((r.status, r.node, r.count), (200, "was2", count))
+            moved = on_was1.session.rsplit(".", 1)[0] + ".was2"
+            self.assertEqual(r.set_cookie, moved)
+            r = fetch(h.port, "/app/counter.jsp", moved)
+            count += 1
+            self.assertEqual((r.status, r.node, r.count, r.set_cookie), (200, "was2", count, None))
+            # Active again: was1 takes new sessions.
+            self.status_update(h, sw="was1", vwa="A")
+            nodes = collections.Counter(self.new_session_on(h, "was1").node for _ in range(3))
+            self.assertEqual(nodes, {"was1": 3})
+            self.assertIn("changing 'activation' for sub worker 'was1' of lb worker 'loadbalancer' from 'DIS' to 'STP'",
+                          h.read("logs/mod_jk.log"))
 
     # --- 3 and 4. kill -9 under load, then restart ------------------------------------------
 

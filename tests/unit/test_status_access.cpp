@@ -97,6 +97,14 @@ void test_origin_normalisation(void**) {
     assert_string_equal(status::normalise_origin("null").c_str(), "null");
 }
 
+void test_status_paths(void**) {
+    assert_true(status::reaches_status_worker("/jkstatus", "/jkstatus"));
+    assert_false(status::reaches_status_worker("/jkstatus;x", "/jkstatus"));
+    assert_false(status::reaches_status_worker("/jkstatus/..;/", "/"));
+    assert_false(status::reaches_status_worker("/app/../jkstatus", "/jkstatus"));
+    assert_false(status::reaches_status_worker("//jkstatus", "/jkstatus"));
+}
+
 }  // namespace
 
 int main() {
@@ -105,6 +113,7 @@ int main() {
         cmocka_unit_test(test_read_only),
         cmocka_unit_test(test_cross_site_changes_refused),
         cmocka_unit_test(test_origin_normalisation),
+        cmocka_unit_test(test_status_paths),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
