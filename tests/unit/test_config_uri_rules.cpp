@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -354,25 +355,33 @@ void test_uriworkermap_errors(void** /*state*/) {
         "/x=w;bogus=1\n"          // 6
         "/y=w;reply_timeout=x\n"  // 7
         "/also/good=w\n";         // 8
-    Diagnostics diags;
-    const auto rules = parse_uriworkermap(text, "map.properties", diags);
-    assert_int_equal(rules.size(), 2);
-    assert_true(rules[1].pattern == "/also/good" && rules[1].origin.line == 8);
-    const std::vector<std::pair<std::size_t, std::string_view>> expected{
-        {2, "expected 'pattern=worker'"},
-        {3, "missing pattern"},
-        {4, "missing worker"},
-        {5, "must start with"},
-        {6, "unknown rule extension 'bogus'"},
-        {7, "'reply_timeout'"}};
-    assert_int_equal(diags.error_count(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        const Diagnostic& d = diags.all()[i];
-        assert_int_equal(d.line, expected[i].first);
-        assert_true(contains(d.message, expected[i].second));
-        assert_true(d.to_string().rfind(
-                        "map.properties:" + std::to_string(expected[i].first) + ": error: ", 0) ==
-                    0);
+    // Lines mod_jk cannot split (2-4) it skips: compatibility warnings, errors under JkStrict On.
+    for (const auto strictness : {Strictness::compatible, Strictness::strict}) {
+        const bool strict = strictness == Strictness::strict;
+        Diagnostics diags(strictness);
+        const auto rules = parse_uriworkermap(text, "map.properties", diags);
+        assert_int_equal(rules.size(), 2);
+        assert_true(rules[1].pattern == "/also/good" && rules[1].origin.line == 8);
+        const std::vector<std::tuple<std::size_t, std::string_view, bool>> expected{
+            {2, "expected 'pattern=worker', got '/no-equals': skipped, as mod_jk skips it", true},
+            {3, "missing pattern", true},
+            {4, "missing worker", true},
+            {5, "must start with", false},
+            {6, "unknown rule extension 'bogus'", false},
+            {7, "'reply_timeout'", false}};
+        assert_int_equal(diags.all().size(), expected.size());
+        assert_int_equal(diags.error_count(), strict ? 6 : 3);
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            const auto& [line, text_part, compat] = expected[i];
+            const Diagnostic& d = diags.all()[i];
+            assert_int_equal(d.line, line);
+            assert_true(contains(d.message, text_part));
+            assert_true(d.compat == compat);
+            const bool error = !compat || strict;
+            assert_true(d.to_string().rfind("map.properties:" + std::to_string(line) +
+                                                (error ? ": error: " : ": warning: "),
+                                            0) == 0);
+        }
     }
 }
 
@@ -385,12 +394,16 @@ void test_uriworkermap_file(void** /*state*/) {
         std::ofstream out(path);
         out << "/app/*=lb\n/bad\n";
     }
-    Diagnostics diags;
+    Diagnostics diags(Strictness::strict);  // the skipped line is an error under JkStrict On
     const auto rules = read_uriworkermap_file(path, diags);
     assert_true(rules.has_value());
     assert_int_equal(rules->size(), 1);
     assert_true((*rules)[0].origin.file == path);
     expect_one_error(diags, path, 2, "expected 'pattern=worker'");
+    Diagnostics lenient;  // and a warning by default
+    assert_int_equal(read_uriworkermap_file(path, lenient)->size(), 1);
+    assert_int_equal(lenient.error_count(), 0);
+    assert_int_equal(lenient.all().size(), 1);
     std::remove(path);
 
     Diagnostics missing;
