@@ -36,15 +36,13 @@ std::optional<std::string> env_of(std::string_view name) {
 }
 
 std::shared_ptr<const config::WorkersConfig> read_workers(const GlobalConfig& global, config::Diagnostics& diags) {
-    config::PropertySources sources;
-    // mod_jk reads JkWorkerProperty lines as httpd meets them, the file later: the file's
-    // lines come last, and win where both set one property.
+    std::vector<config::PropertySource> lines;
     for (const auto& line : global.worker_properties) {
-        sources.sources.push_back(config::PropertySource::from_text(
+        lines.push_back(config::PropertySource::from_text(
             line.file.empty() ? "JkWorkerProperty" : line.file + ":" + std::to_string(line.line) + " JkWorkerProperty",
             line.text));
     }
-    if (global.workers_file) sources.sources.push_back(config::PropertySource::from_file(*global.workers_file));
+    auto sources = config::httpd_sources(std::move(lines), global.workers_file);
     sources.process_env = env_of;
     if (sources.sources.empty()) {
         diags.error(global.workers_file_directive, 0,

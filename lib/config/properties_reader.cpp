@@ -150,6 +150,14 @@ PropertySource PropertySource::from_text(std::string label, std::string text,
                           first_line == 0 ? 1 : first_line};
 }
 
+PropertySources httpd_sources(std::vector<PropertySource> directive_lines,
+                              const std::optional<std::string>& workers_file) {
+    PropertySources out;
+    out.sources = std::move(directive_lines);
+    if (workers_file) out.sources.push_back(PropertySource::from_file(*workers_file));
+    return out;
+}
+
 PropertyStore read_properties(const PropertySources& sources, Diagnostics& diagnostics) {
     PropertyStore store;
     for (const auto& source : sources.sources) {

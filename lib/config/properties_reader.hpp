@@ -78,6 +78,11 @@ struct PropertySources {
 // The table entry a worker.* key ends in (mod_jk judges a key by its last part), else nullptr.
 const PropertySpec* spec_of_key(std::string_view key) noexcept;
 
+// JkWorkerProperty lines and JkWorkersFile in mod_jk's order: the directive lines first, as
+// httpd reads them, then the file, whose lines win where both set one property.
+PropertySources httpd_sources(std::vector<PropertySource> directive_lines,
+                              const std::optional<std::string>& workers_file);
+
 // True for keys whose repeats concatenate (worker.list, balance_workers, mount, ...).
 bool is_list_key(std::string_view key) noexcept;
 

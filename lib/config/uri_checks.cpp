@@ -10,6 +10,12 @@ namespace ajpgate::config {
 
 namespace {
 
+// "/app/*=lb (JkMount)": the diagnostic names file and line already.
+std::string rule_text(const UriRule& rule) {
+    return (rule.disabled ? "-" : "") + rule.pattern + "=" + rule.worker + " (" +
+           std::string(to_string(rule.origin.source)) + ")";
+}
+
 void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, Diagnostics& diags) {
     const bool is_lb = workers.is_lb(rule.worker);
     for (const auto& [name, list] : rule.extensions.activation_lists()) {
@@ -65,7 +71,7 @@ void check_rule_workers(std::span<const UriRule> rules, const WorkerCatalog& wor
                                         ? "which is not in worker.list (it is an lb member)"
                                         : "which workers.properties does not define";
             diags.compat(rule.origin.file, rule.origin.line,
-                         "rule " + rule.describe() + " maps to worker '" + rule.worker + "', " +
+                         "rule " + rule_text(rule) + " maps to worker '" + rule.worker + "', " +
                              why + ": mod_jk answers 500 for these URIs, and so does ajpgate "
                              "(add the worker to worker.list, or fix the name)");
             continue;

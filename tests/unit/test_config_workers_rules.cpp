@@ -2,7 +2,10 @@
 // deprecated names, unknown names with hints, scope, and merged sources.
 #include "test_config_workers_support.hpp"
 
+#include <cstdio>
 #include <string>
+
+#include <unistd.h>
 
 using namespace ajpgate::config;
 using namespace std::chrono_literals;
@@ -219,6 +222,30 @@ void test_directive_lines_merge_after_file(void**) {
     assert_string_equal(p.diagnostics.all()[0].file.c_str(), "/etc/apache2/httpd.conf");
 }
 
+// mod_jk reads JkWorkerProperty lines before JkWorkersFile: the file's line wins, and its
+// worker.list adds to theirs.
+void test_file_after_directive_lines(void**) {
+    char path[] = "/tmp/ajpg-order-XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const std::string file = "worker.list=a\nworker.a.port=8020\n";
+    assert_int_equal(write(fd, file.data(), file.size()), static_cast<ssize_t>(file.size()));
+    close(fd);
+    auto sources = httpd_sources({PropertySource::from_text("httpd.conf:7 JkWorkerProperty",
+                                                            "worker.a.port=8099"),
+                                  PropertySource::from_text("httpd.conf:8 JkWorkerProperty",
+                                                            "worker.list=st"),
+                                  PropertySource::from_text("httpd.conf:9 JkWorkerProperty",
+                                                            "worker.st.type=status")},
+                                 std::string(path));
+    const auto p = parse_sources(std::move(sources));
+    std::remove(path);
+    const auto& config = expect_config(p);
+    assert_int_equal(config.find_ajp13("a")->port, 8020);
+    assert_true(config.mapped_workers() == (std::vector<std::string>{"st", "a"}));
+    expect_warning(p.diagnostics, "overrides httpd.conf:7 JkWorkerProperty:1", 2);
+}
+
 void test_diagnostics_accumulate_with_earlier_errors(void**) {
     // errors already present from another reader do not make a valid file fail
     Diagnostics diagnostics;
@@ -244,6 +271,7 @@ int main() {
         cmocka_unit_test(test_status_worker_properties),
         cmocka_unit_test(test_list_values_concatenate_in_model),
         cmocka_unit_test(test_directive_lines_merge_after_file),
+        cmocka_unit_test(test_file_after_directive_lines),
         cmocka_unit_test(test_diagnostics_accumulate_with_earlier_errors),
     };
     return cmocka_run_group_tests_name("config_workers_rules", tests, nullptr, nullptr);
