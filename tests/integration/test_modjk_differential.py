@@ -1,6 +1,7 @@
 """ajpgate against the real mod_jk 1.2.48 (the oracle) on the same workers.properties files:
 tests/integration/data/modjk_configs/NN-name.properties, each with optional httpd lines in
-NN-name.conf (JkMount ...). The first line of each file says what mod_jk was measured to do
+NN-name.conf (JkMount ...) and an optional NN-name.uriworkermap (then used as JkMountFile).
+The first line of each file says what mod_jk was measured to do
 (`# expect: starts` or `# expect: refuses`).
 
 For every file:
@@ -87,17 +88,22 @@ class DifferentialTest(unittest.TestCase):
         workers = read(os.path.join(DATA, name + ".properties"))
         conf_path = os.path.join(DATA, name + ".conf")
         conf = BASE_CONF + (read(conf_path) if os.path.exists(conf_path) else "")
+        files = {}
+        map_path = os.path.join(DATA, name + ".uriworkermap")
+        if os.path.exists(map_path):
+            files["uriworkermap.properties"] = read(map_path)
+            conf += "JkMountFile uriworkermap.properties\n"
         expected = expectation(workers)
         status = status_lines(workers)
 
-        oracle = modjk.ModJkHttpd(conf, workers=workers)
+        oracle = modjk.ModJkHttpd(conf, workers=workers, files=files)
         rc, out = oracle.check_syntax()
         self.assertEqual(rc, 0, f"mod_jk's -t reads no workers.properties: {out}")
         started, why = modjk.starts(oracle)
         self.assertEqual(started, expected, f"mod_jk on {name}: {why}\n{oracle.read('logs/mod_jk.log')[-3000:]}")
 
         theirs = None
-        with_status = modjk.ModJkHttpd(conf + status, workers=workers)
+        with_status = modjk.ModJkHttpd(conf + status, workers=workers, files=files)
         try:
             with_status.start()
             theirs = modjk.status_prop(with_status)
@@ -109,7 +115,7 @@ class DifferentialTest(unittest.TestCase):
             self.assertIsNotNone(theirs, f"mod_jk's status worker did not answer on {name}")
             self.assertIn(("worker.result.type", "OK"), theirs)
 
-        ours = Httpd(conf, workers=workers)
+        ours = Httpd(conf, workers=workers, files=files)
         rc, out = ours.check_syntax()
         started, why = modjk.starts(ours)
         self.assertEqual(started, expected, f"ajpgate on {name} (mod_jk {'starts' if expected else 'refuses'}): {why}")
@@ -117,7 +123,7 @@ class DifferentialTest(unittest.TestCase):
         self.assertNotIn("AJPG0010", out if expected else "", out)
 
         if expected and COMPARE_MODELS:
-            mine = Httpd(conf + status, workers=workers)
+            mine = Httpd(conf + status, workers=workers, files=files)
             with mine:
                 answer = modjk.status_prop(mine)
             self.assertIsNotNone(answer, f"ajpgate's status worker gave no cmd=list&mime=prop answer on {name}")
