@@ -118,7 +118,8 @@ void PropertyStore::add(std::string key, RawPiece piece, Diagnostics& diagnostic
         diagnostics.compat(piece.origin.file, piece.origin.line,
                            "'" + key + "' set again: mod_jk joins repeats of '" +
                                std::string(spec->name) + "' with '*' and reads only the first "
-                               "value, so " + describe(existing.pieces.back().origin, piece.origin) +
+                               "value, so " +
+                               describe(existing.pieces.back().origin, piece.origin) +
                                " stays in force (ajpgate too); delete one of the lines");
         return;
     }

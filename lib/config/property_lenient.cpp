@@ -16,8 +16,13 @@ namespace {
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t kIntMin = std::numeric_limits<std::int32_t>::min();
 
-char lower(char c) noexcept { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-char upper(char c) noexcept { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+char lower(char c) noexcept {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+char upper(char c) noexcept {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
 
 // The table's default; `fallback` for the deprecated booleans, which have none (false).
 ModJkReading the_default(const PropertySpec& spec, PropertyValue fallback) {

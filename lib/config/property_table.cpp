@@ -49,7 +49,8 @@ constexpr PropertySpec first_wins(PropertySpec spec) {
 }
 
 // A property of a worker type mod_jk no longer has; it still accepts (and ignores) the name.
-constexpr PropertySpec gone(PropertyId id, std::string_view name, std::string_view doc) {
+constexpr PropertySpec gone(PropertyId id, std::string_view name,
+                            std::string_view doc = "Obsolete (jni workers, removed): ignored") {
     return {id, name, T::text, "", false, "", kAll, 0, 0, nullptr, doc, Dep::obsolete, id, false};
 }
 
@@ -207,17 +208,17 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     old(local_worker_only, "local_worker_only", T::boolean, "", kLb, 0, Dep::no_effect,
         local_worker_only, "Deprecated: no effect (use sticky_session_force)"),
 
-    gone(jni_sysprops, "sysprops", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_stdout, "stdout", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_stderr, "stderr", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_mx, "mx", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_ms, "ms", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_class_path, "class_path", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_bridge, "bridge", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_jvm_lib, "jvm_lib", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_ld_path, "ld_path", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_cmd_line, "cmd_line", "Obsolete (jni workers, removed): ignored"),
-    gone(jni_native_lib, "native_lib", "Obsolete (jni workers, removed): ignored"),
+    gone(jni_sysprops, "sysprops"),
+    gone(jni_stdout, "stdout"),
+    gone(jni_stderr, "stderr"),
+    gone(jni_mx, "mx"),
+    gone(jni_ms, "ms"),
+    gone(jni_class_path, "class_path"),
+    gone(jni_bridge, "bridge"),
+    gone(jni_jvm_lib, "jvm_lib"),
+    gone(jni_ld_path, "ld_path"),
+    gone(jni_cmd_line, "cmd_line"),
+    gone(jni_native_lib, "native_lib"),
     gone(ajp14_secretkey, "secretkey", "Obsolete (ajp14 workers, not supported): ignored"),
 }};
 

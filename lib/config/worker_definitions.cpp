@@ -46,8 +46,9 @@ WorkerDefinition& definition_for(std::string_view name, const Origin& where,
                                  WorkerDefinitions& out) {
     if (auto* existing = out.find(name)) return *existing;
     out.by_name.emplace(std::string(name), out.workers.size());
-    out.workers.push_back(
-        WorkerDefinition{std::string(name), std::string(kPrefix) + std::string(name), where, false, {}});
+    out.workers.push_back(WorkerDefinition{std::string(name),
+                                           std::string(kPrefix) + std::string(name), where,
+                                           false, {}});
     return out.workers.back();
 }
 
@@ -130,8 +131,8 @@ void collect_worker_property(std::string_view rest, const RawProperty& property,
         return;
     }
     const auto last_dot = name.rfind('.');
-    const auto* spec = find_property(last_dot == std::string_view::npos ? name
-                                                                        : name.substr(last_dot + 1));
+    const auto last = last_dot == std::string_view::npos ? name : name.substr(last_dot + 1);
+    const auto* spec = find_property(last);
     if (spec == nullptr) {
         diagnostics.error(where.file, where.line,
                           with_hint("unknown property '" + std::string(name) + "' in '" +

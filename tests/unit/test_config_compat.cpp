@@ -21,8 +21,8 @@ namespace {
 
 // 1. A line without '=' (prose, a key with a blank instead of '=') is skipped.
 void test_line_without_equals(void**) {
-    const auto p = expect_compat("worker.list=e1\nThis file configures Tomcat\nworker.e1.port 8909\n"
-                                 "worker.e1.port=8910\n",
+    const auto p = expect_compat("worker.list=e1\nThis file configures Tomcat\n"
+                                 "worker.e1.port 8909\nworker.e1.port=8910\n",
                                  "no '=' on this line: skipped, as mod_jk skips it", 2);
     expect_warning(p.diagnostics, "no '=' on this line", 3);
     assert_int_equal(p.config->find_ajp13("e1")->port, 8910);
@@ -145,7 +145,8 @@ void test_mounts_to_workers_outside_the_list(void**) {
         }
         const auto map = UriMap::build(set.take(), {}, diags);
         check_map_workers(map, config, diags);
-        const auto severity = strictness == Strictness::strict ? Severity::error : Severity::warning;
+        const auto severity =
+            strictness == Strictness::strict ? Severity::error : Severity::warning;
         assert_int_equal(diags.all().size(), 2);
         assert_int_equal(count_compat(diags, severity, "rule /ghost/*=ghost (JkMount) maps to "
                                       "worker 'ghost', which workers.properties does not define: "
