@@ -47,9 +47,7 @@ const char* set_workers_file(cmd_parms* cmd, void*, const char* path) {
 
 const char* add_worker_property(cmd_parms* cmd, void*, const char* line) {
     if (const char* err = main_server_only(cmd)) return err;
-    if (!std::strchr(line, '=')) {
-        return "JkWorkerProperty expects one workers.properties line, e.g. worker.was1.port=8009";
-    }
+    // A line without '=' is judged with the rest of workers.properties (mod_jk skips it).
     config_of(cmd).global.worker_properties.push_back(
         {line, cmd->directive ? cmd->directive->filename : "", cmd->directive ? unsigned(cmd->directive->line_num) : 0u});
     return nullptr;
@@ -247,6 +245,12 @@ const char* set_shm_size(cmd_parms* cmd, void*, const char* text) {
     return nullptr;
 }
 
+const char* set_strict(cmd_parms* cmd, void*, int on) {
+    if (const char* err = main_server_only(cmd)) return err;
+    config_of(cmd).global.strictness = on ? config::Strictness::strict : config::Strictness::compatible;
+    return nullptr;
+}
+
 const char* set_watchdog_interval(cmd_parms* cmd, void*, const char* text) {
     if (const char* err = main_server_only(cmd)) return err;
     return parse_seconds(cmd, text, config_of(cmd).global.watchdog_interval);
@@ -310,6 +314,8 @@ std::vector<command_rec> build_directives() {
             "size of the shared memory in kilobytes (sized automatically when absent)"),
         rec("JkWatchdogInterval", as_cmd(set_watchdog_interval), nullptr, RSRC_CONF, TAKE1,
             "seconds between background maintenance runs (0: maintenance runs on requests)"),
+        rec("JkStrict", as_cmd(set_strict), nullptr, RSRC_CONF, FLAG,
+            "On: refuse to start on what mod_jk silently accepts (every compatibility warning)"),
     };
     for (std::size_t i = 0; i < indicator_fields.size(); ++i) {
         d.push_back(rec(indicator_fields[i].directive, as_cmd(set_indicator),

@@ -218,10 +218,11 @@ int conclude(request_rec*, const ServerConfig& cfg, const Attempt& a, ClientSide
 
 int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const char* worker_name,
                     const config::RuleExtensions* extensions) {
-    const auto ref = runtime.workers().find(worker_name);
+    // As mod_jk, a request reaches only the workers of worker.list (an lb member is not one).
+    const auto ref = runtime.workers().find_mapped(worker_name);
     if (!ref) {
         logger_for(cfg).log(log::Level::error, msg::unknown_worker,
-                            std::string("worker '") + worker_name + "' is not defined in workers.properties");
+                            std::string("worker '") + worker_name + "' is not in worker.list: 500");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_table_setn(r->notes, "JK_WORKER_NAME", apr_pstrdup(r->pool, worker_name));

@@ -13,7 +13,7 @@ inline constexpr log::Code config_error{"AJPG0010"};       // emerg: configurati
 inline constexpr log::Code config_warning{"AJPG0011"};     // warn: configuration warning
 inline constexpr log::Code mount_file_reloaded{"AJPG0012"};  // info: JkMountFile re-read
 inline constexpr log::Code mapped{"AJPG0100"};             // debug: URI mapped to a worker
-inline constexpr log::Code unknown_worker{"AJPG0101"};     // error: handler asked for an unknown worker
+inline constexpr log::Code unknown_worker{"AJPG0101"};     // error: a request names a worker outside worker.list (500)
 inline constexpr log::Code bad_uri{"AJPG0102"};            // info: URI escapes the root or is unsafe (400)
 inline constexpr log::Code connect_failed{"AJPG0110"};     // error: backend unreachable (503)
 inline constexpr log::Code busy{"AJPG0111"};               // error: no free connection (503)

@@ -113,6 +113,7 @@ struct GlobalConfig {
     std::optional<std::string> shm_file;
     std::optional<std::size_t> shm_size;
     std::chrono::seconds watchdog_interval{0};
+    config::Strictness strictness = config::Strictness::compatible;  // JkStrict
 
     // ---- built at check_config / child_init ----
     std::shared_ptr<const config::WorkersConfig> workers;

@@ -5,6 +5,7 @@
 
 #include <ap_mpm.h>
 
+#include "config/mount_checks.hpp"
 #include "config/uri_sources.hpp"
 #include "config/workers_parser.hpp"
 #include "status/status_dump.hpp"
@@ -36,13 +37,13 @@ std::optional<std::string> env_of(std::string_view name) {
 }
 
 std::shared_ptr<const config::WorkersConfig> read_workers(GlobalConfig& global, config::Diagnostics& diags) {
-    config::PropertySources sources;
-    if (global.workers_file) sources.sources.push_back(config::PropertySource::from_file(*global.workers_file));
+    std::vector<config::PropertySource> lines;
     for (const auto& line : global.worker_properties) {
-        sources.sources.push_back(config::PropertySource::from_text(
+        lines.push_back(config::PropertySource::from_text(
             line.file.empty() ? "JkWorkerProperty" : line.file + ":" + std::to_string(line.line) + " JkWorkerProperty",
             line.text));
     }
+    auto sources = config::httpd_sources(std::move(lines), global.workers_file);
     sources.process_env = env_of;
     if (sources.sources.empty()) {
         diags.error(global.workers_file_directive, 0,
@@ -57,36 +58,10 @@ std::shared_ptr<const config::WorkersConfig> read_workers(GlobalConfig& global, 
     return std::make_shared<const config::WorkersConfig>(std::move(*parsed));
 }
 
-template <typename Workers>
-void add_property_mounts(config::UriRuleSet& set, const Workers& workers, const std::string& file,
-                         config::Diagnostics& diags) {
-    for (const auto& w : workers) {
-        for (const auto& patterns : w.mount) set.add_worker_mounts(w.name, patterns, file, 0, diags);
-    }
-}
-
 }  // namespace
 
-void check_mounted_workers(const config::UriMap& map, const config::WorkersConfig& workers, config::Diagnostics& diags) {
-    auto check = [&](const config::UriRule& rule) {
-        if (rule.exclusion && rule.worker == "*") return;
-        if (!workers.find(rule.worker)) {
-            diags.error(rule.origin.file, rule.origin.line,
-                        "'" + rule.pattern + "' is mounted on worker '" + rule.worker +
-                            "', which workers.properties does not define");
-        } else if (!workers.is_mapped(rule.worker)) {
-            diags.error(rule.origin.file, rule.origin.line,
-                        "'" + rule.pattern + "' is mounted on worker '" + rule.worker +
-                            "', which is not in worker.list");
-        }
-    };
-    for (const auto& rule : map.static_rules()) check(rule);
-    for (const auto& rule : map.file_rules()) check(rule);
-}
-
 std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, bool is_main,
-                                                    const config::WorkersConfig& workers,
-                                                    const std::string& workers_file, config::Diagnostics& diags) {
+                                                    const config::WorkersConfig& workers, config::Diagnostics& diags) {
     config::UriRuleSet set;
     for (const auto& m : cfg.mounts) {
         if (m.location) set.add_location_mount(m.pattern, m.worker, m.unmount, m.file, m.line, diags);
@@ -94,31 +69,29 @@ std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, boo
         else set.add_jk_mount(m.pattern, m.worker, m.file, m.line, diags);
     }
     if (is_main || cfg.mount_copy == MountCopy::on) {
-        add_property_mounts(set, workers.ajp13_workers(), workers_file, diags);
-        add_property_mounts(set, workers.lb_workers(), workers_file, diags);
-        add_property_mounts(set, workers.status_workers(), workers_file, diags);
+        for (const auto& m : workers.mounts()) set.add_worker_mounts(m.worker, m.pattern, m.file, m.line, diags);
     }
     std::vector<config::UriRule> file_rules;
     if (cfg.mount_file) {
         if (auto rules = config::read_uriworkermap_file(*cfg.mount_file, diags)) file_rules = std::move(*rules);
     }
     auto map = std::make_shared<const config::UriMap>(config::UriMap::build(set.take(), std::move(file_rules), diags));
-    check_mounted_workers(*map, workers, diags);
+    config::check_map_workers(*map, workers, diags);
     return map;
 }
 
 int check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* main_server) {
     ServerConfig& main_cfg = server_config(main_server);
-    config::Diagnostics diags;
+    config::Diagnostics diags(main_cfg.global.strictness);
     main_cfg.global.workers = read_workers(main_cfg.global, diags);
     if (main_cfg.global.workers) {
         for (server_rec* s = main_server; s; s = s->next) {
             ServerConfig& cfg = server_config(s);
             cfg.effective_options = cfg.options.over(JkOptions::defaults());
-            auto map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers,
-                                     main_cfg.global.workers_file.value_or("workers.properties"), diags);
+            auto map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers, diags);
             cfg.uri_maps = std::make_shared<UriMapHolder>(std::move(map), main_cfg.global.workers, cfg.mount_file,
-                                                          cfg.mount_file_reload.value_or(std::chrono::seconds(60)));
+                                                          cfg.mount_file_reload.value_or(std::chrono::seconds(60)),
+                                                          main_cfg.global.strictness);
         }
     }
     report(main_server, diags);

@@ -13,11 +13,6 @@ void child_init(apr_pool_t* pchild, server_rec* main_server);
 // The URI map of one server: its JkMount/JkUnMount lines (with the main server's, under
 // JkMountCopy), the workers' `mount` properties (main server, or copying hosts), JkMountFile.
 std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, bool is_main,
-                                                    const config::WorkersConfig& workers,
-                                                    const std::string& workers_file, config::Diagnostics& diags);
-
-// Every mount must name a worker that exists and is in worker.list (what mod_jk can map).
-void check_mounted_workers(const config::UriMap& map, const config::WorkersConfig& workers,
-                           config::Diagnostics& diags);
+                                                    const config::WorkersConfig& workers, config::Diagnostics& diags);
 
 }  // namespace ajpgate::httpd

@@ -2,9 +2,9 @@
 
 #include <sys/stat.h>
 
+#include "config/mount_checks.hpp"
 #include "config/uri_sources.hpp"
 #include "modules/messages.hpp"
-#include "modules/startup.hpp"
 
 namespace ajpgate::httpd {
 
@@ -20,10 +20,12 @@ std::optional<std::chrono::nanoseconds> modification_time(const std::string& pat
 
 UriMapHolder::UriMapHolder(std::shared_ptr<const config::UriMap> map,
                            std::shared_ptr<const config::WorkersConfig> workers,
-                           std::optional<std::string> mount_file, std::chrono::seconds reload_interval)
+                           std::optional<std::string> mount_file, std::chrono::seconds reload_interval,
+                           config::Strictness strictness)
     : workers_(std::move(workers)),
       mount_file_(std::move(mount_file)),
       reload_interval_(reload_interval),
+      strictness_(strictness),
       reloads_(mount_file_ && reload_interval.count() > 0),
       map_(std::move(map)),
       next_check_(std::chrono::steady_clock::now() + reload_interval) {
@@ -44,12 +46,12 @@ std::shared_ptr<const config::UriMap> UriMapHolder::current(const log::Logger& l
 void UriMapHolder::reload_if_changed(const log::Logger& logger) {
     const auto stamp = modification_time(*mount_file_);
     if (!stamp || stamp == file_stamp_) return;
-    config::Diagnostics diags;
+    config::Diagnostics diags(strictness_);
     auto rules = config::read_uriworkermap_file(*mount_file_, diags);
     std::shared_ptr<const config::UriMap> fresh;
     if (rules) {
         fresh = std::make_shared<const config::UriMap>(map_->with_file_rules(std::move(*rules), diags));
-        check_mounted_workers(*fresh, *workers_, diags);
+        config::check_map_workers(*fresh, *workers_, diags);
     }
     for (const auto& d : diags.all()) {
         logger.log(d.severity == config::Severity::error ? log::Level::error : log::Level::warn,

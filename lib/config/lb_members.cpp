@@ -11,8 +11,11 @@ bool add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t
     const bool twice = std::any_of(lb.members.begin(), lb.members.end(),
                                    [&](const LbMember& m) { return m.worker == index; });
     if (twice) {
-        diagnostics.warning(where.file, where.line,
-                            "lb '" + lb.name + "' lists member '" + worker.name + "' twice");
+        // mod_jk keeps both entries, finds their routes equal and does not start.
+        diagnostics.error(where.file, where.line,
+                          "lb '" + lb.name + "' lists member '" + worker.name + "' twice (mod_jk "
+                          "does not start either: both entries have route '" + worker.route +
+                              "')");
         return false;
     }
     LbMember member;
@@ -40,7 +43,8 @@ void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& 
             diagnostics.error(where.file, where.line,
                               "lb '" + lb.name + "': members '" + it->second + "' and '" + name +
                                   "' have the same route '" + member.route +
-                                  "' (routes must be unique within an lb)");
+                                  "' (routes must be unique within an lb; mod_jk does not start "
+                                  "either)");
         }
     }
     for (std::size_t i = 0; i < lb.members.size(); ++i) {
@@ -49,9 +53,11 @@ void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& 
         if (member.redirect.empty()) continue;
         const auto& name = ajp13[member.worker].name;
         if (owner.count(member.redirect) == 0) {
-            diagnostics.error(where.file, where.line,
-                              "lb '" + lb.name + "': member '" + name + "' redirects to '" +
-                                  member.redirect + "', which is not a route of this lb");
+            diagnostics.compat(where.file, where.line,
+                               "lb '" + lb.name + "': member '" + name + "' redirects to '" +
+                                   member.redirect + "', which is not a route of this lb: "
+                                   "mod_jk never redirects there, and neither does ajpgate (set "
+                                   "redirect to another member's route)");
         } else if (member.redirect == member.route) {
             diagnostics.warning(where.file, where.line,
                                 "lb '" + lb.name + "': member '" + name +

@@ -11,11 +11,12 @@ namespace ajpgate::config {
 
 // Appends ajp13[index] to lb's members with its member properties (lbfactor,
 // route, ...), the lb's secret when it has none, and activation stopped when
-// its port is 0. A member listed twice is dropped with a warning (returns false).
+// its port is 0. A member listed twice is an error, as in mod_jk (returns false).
 bool add_member(LbWorker& lb, const std::vector<Ajp13Worker>& ajp13, std::size_t index,
                 const Origin& where, Diagnostics& diagnostics);
 
-// Routes unique within the lb; each redirect names a route of the same lb.
+// Routes unique within the lb (an error, as in mod_jk); a redirect that names no route of the
+// lb is a compatibility warning (mod_jk accepts it and never follows it).
 // `listed_at[i]` is where member i was named in balance_workers.
 void validate_member_routes(const LbWorker& lb, const std::vector<Ajp13Worker>& ajp13,
                             const std::vector<Origin>& listed_at, Diagnostics& diagnostics);

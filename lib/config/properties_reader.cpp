@@ -50,13 +50,17 @@ void read_line(std::string_view raw, const Origin& origin, const PropertySources
     }
     const auto equals = line.find('=');
     if (equals == std::string_view::npos) {
-        diagnostics.error(origin.file, origin.line, "expected name=value");
+        diagnostics.compat(origin.file, origin.line,
+                           "no '=' on this line: skipped, as mod_jk skips it (write name=value, "
+                           "or start the line with '#' to make it a comment)");
         return;
     }
     const auto name = trim(line.substr(0, equals));
     const auto value = trim(line.substr(equals + 1));
     if (name.empty()) {
-        diagnostics.error(origin.file, origin.line, "missing property name before '='");
+        diagnostics.compat(origin.file, origin.line,
+                           "missing property name before '=': line skipped, as mod_jk skips it "
+                           "(write name=value)");
         return;
     }
     if (value.empty()) {
@@ -110,6 +114,15 @@ void PropertyStore::add(std::string key, RawPiece piece, Diagnostics& diagnostic
         existing.pieces.push_back(std::move(piece));
         return;
     }
+    if (const auto* spec = spec_of_key(key); spec != nullptr && spec->first_line_wins) {
+        diagnostics.compat(piece.origin.file, piece.origin.line,
+                           "'" + key + "' set again: mod_jk joins repeats of '" +
+                               std::string(spec->name) + "' with '*' and reads only the first "
+                               "value, so " +
+                               describe(existing.pieces.back().origin, piece.origin) +
+                               " stays in force (ajpgate too); delete one of the lines");
+        return;
+    }
     diagnostics.warning(piece.origin.file, piece.origin.line,
                         "'" + key + "' set again: overrides " +
                             describe(existing.pieces.back().origin, piece.origin) +
@@ -117,11 +130,14 @@ void PropertyStore::add(std::string key, RawPiece piece, Diagnostics& diagnostic
     existing.pieces.assign(1, std::move(piece));
 }
 
-bool is_list_key(std::string_view key) noexcept {
+const PropertySpec* spec_of_key(std::string_view key) noexcept {
     constexpr std::string_view prefix = "worker.";
-    if (key.substr(0, prefix.size()) != prefix) return false;
-    const auto dot = key.rfind('.');
-    const auto* spec = find_property(key.substr(dot + 1));
+    if (key.substr(0, prefix.size()) != prefix) return nullptr;
+    return find_property(key.substr(key.rfind('.') + 1));
+}
+
+bool is_list_key(std::string_view key) noexcept {
+    const auto* spec = spec_of_key(key);
     return spec != nullptr && is_list_type(spec->type);
 }
 
@@ -133,6 +149,14 @@ PropertySource PropertySource::from_text(std::string label, std::string text,
                                          std::size_t first_line) {
     return PropertySource{Kind::text, std::move(label), std::move(text),
                           first_line == 0 ? 1 : first_line};
+}
+
+PropertySources httpd_sources(std::vector<PropertySource> directive_lines,
+                              const std::optional<std::string>& workers_file) {
+    PropertySources out;
+    out.sources = std::move(directive_lines);
+    if (workers_file) out.sources.push_back(PropertySource::from_file(*workers_file));
+    return out;
 }
 
 PropertyStore read_properties(const PropertySources& sources, Diagnostics& diagnostics) {

@@ -1,6 +1,7 @@
 // Reads workers.properties syntax (mod_jk §2) into an ordered store of raw
 // name=value properties: comments, whitespace, the 8192 line limit, $(var)
-// substitution, list properties that concatenate, duplicates that override.
+// substitution, list properties that concatenate, duplicates that override (or, for the few
+// properties mod_jk joins with '*', that leave the first value in force).
 // Nothing here knows worker types; that is the worker builder's business.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "config/diagnostic.hpp"
+#include "config/property_table.hpp"
 
 namespace ajpgate::config {
 
@@ -72,6 +74,14 @@ struct PropertySources {
     EnvLookup process_env;                // second in $(var) lookup order; may be empty
     EnvLookup extra_env;                  // third: httpd's environment table; may be empty
 };
+
+// The table entry a worker.* key ends in (mod_jk judges a key by its last part), else nullptr.
+const PropertySpec* spec_of_key(std::string_view key) noexcept;
+
+// JkWorkerProperty lines and JkWorkersFile in mod_jk's order: the directive lines first, as
+// httpd reads them, then the file, whose lines win where both set one property.
+PropertySources httpd_sources(std::vector<PropertySource> directive_lines,
+                              const std::optional<std::string>& workers_file);
 
 // True for keys whose repeats concatenate (worker.list, balance_workers, mount, ...).
 bool is_list_key(std::string_view key) noexcept;

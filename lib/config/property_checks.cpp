@@ -101,7 +101,7 @@ CheckResult check_status_codes(PropertyValue& value) {
     for (const int code : std::get<std::vector<int>>(value)) {
         const int status = std::abs(code);
         if (status < 100 || status > 599) {
-            return error("fail_on_status: " + std::to_string(code) +
+            return error(std::to_string(code) +
                          " is not an HTTP status code (100..599, '-' prefix allowed)");
         }
     }

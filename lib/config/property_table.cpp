@@ -25,28 +25,40 @@ constexpr PropertySpec prop(PropertyId id, std::string_view name, ValueType type
                             std::string_view def, std::string_view unit, unsigned scope,
                             std::int64_t min, std::int64_t max, CheckFn check,
                             std::string_view doc) {
-    return {id, name, type, def, false, unit, scope, min, max, check, doc, Dep::none, id};
+    return {id, name, type, def, false, unit, scope, min, max, check, doc, Dep::none, id, false};
 }
 
 // A property whose default is derived from other settings; `rule` says how.
 constexpr PropertySpec ruled(PropertyId id, std::string_view name, ValueType type,
                              std::string_view rule, std::string_view unit, unsigned scope,
                              std::int64_t min, std::int64_t max, std::string_view doc) {
-    return {id, name, type, rule, true, unit, scope, min, max, nullptr, doc, Dep::none, id};
+    return {id, name, type, rule, true, unit, scope, min, max, nullptr, doc, Dep::none, id, false};
 }
 
 // A deprecated name, honoured with a warning.
 constexpr PropertySpec old(PropertyId id, std::string_view name, ValueType type,
                            std::string_view unit, unsigned scope, std::int64_t min,
                            Dep how, PropertyId successor, std::string_view doc) {
-    return {id, name, type, "", false, unit, scope, min, kMax, nullptr, doc, how, successor};
+    return {id, name, type, "", false, unit, scope, min, kMax, nullptr, doc, how, successor, false};
+}
+
+// A property whose repeats mod_jk joins with '*' (see PropertySpec::first_line_wins).
+constexpr PropertySpec first_wins(PropertySpec spec) {
+    spec.first_line_wins = true;
+    return spec;
+}
+
+// A property of a worker type mod_jk no longer has; it still accepts (and ignores) the name.
+constexpr PropertySpec gone(PropertyId id, std::string_view name,
+                            std::string_view doc = "Obsolete (jni workers, removed): ignored") {
+    return {id, name, T::text, "", false, "", kAll, 0, 0, nullptr, doc, Dep::obsolete, id, false};
 }
 
 constexpr std::array<PropertySpec, property_count> kTable{{
     prop(list, "list", T::list, "", "", scope_global, 0, 0, check_worker_names,
          "Workers that can be mapped with JkMount; required, repeats concatenate"),
-    prop(maintain, "maintain", T::seconds, "60", "s", scope_global, 0, kMax, nullptr,
-         "Interval of pool recycling and lb maintenance (load decay, recovery)"),
+    first_wins(prop(maintain, "maintain", T::seconds, "60", "s", scope_global, 0, kMax, nullptr,
+                    "Interval of pool recycling and lb maintenance (load decay, recovery)")),
 
     prop(type, "type", T::worker_type, "ajp13", "", kAll, 0, 0, nullptr,
          "Worker type: ajp13, lb or status"),
@@ -117,8 +129,9 @@ constexpr std::array<PropertySpec, property_count> kTable{{
 
     prop(lbfactor, "lbfactor", T::integer, "1", "", kAjp, 1, kMax, nullptr,
          "Relative share of the load for this member"),
-    prop(distance, "distance", T::integer, "0", "", kAjp, 0, kMax, nullptr,
-         "Members of higher distance get traffic only when all lower ones are unusable"),
+    first_wins(prop(distance, "distance", T::integer, "0", "", kAjp, 0, kMax, nullptr,
+                    "Members of higher distance get traffic only when all lower ones are "
+                    "unusable")),
     ruled(route, "route", T::text, "the worker name", "", kAjp, 0, 0,
           "Session route, equal to Tomcat's jvmRoute"),
     ruled(domain, "domain", T::text, "route before its first '.', else empty", "", kAjp, 0, 0,
@@ -194,6 +207,19 @@ constexpr std::array<PropertySpec, property_count> kTable{{
         "Deprecated: no effect (use distance or activation)"),
     old(local_worker_only, "local_worker_only", T::boolean, "", kLb, 0, Dep::no_effect,
         local_worker_only, "Deprecated: no effect (use sticky_session_force)"),
+
+    gone(jni_sysprops, "sysprops"),
+    gone(jni_stdout, "stdout"),
+    gone(jni_stderr, "stderr"),
+    gone(jni_mx, "mx"),
+    gone(jni_ms, "ms"),
+    gone(jni_class_path, "class_path"),
+    gone(jni_bridge, "bridge"),
+    gone(jni_jvm_lib, "jvm_lib"),
+    gone(jni_ld_path, "ld_path"),
+    gone(jni_cmd_line, "cmd_line"),
+    gone(jni_native_lib, "native_lib"),
+    gone(ajp14_secretkey, "secretkey", "Obsolete (ajp14 workers, not supported): ignored"),
 }};
 
 constexpr bool table_is_indexed_by_id() {

@@ -42,6 +42,9 @@ enum class PropertyId : std::uint8_t {
     // deprecated names
     cachesize, cache_timeout, recycle_timeout, balanced_workers, jvm_route, disabled, stopped,
     local_worker, local_worker_only,
+    // names of removed worker types (jni, ajp14) that mod_jk still accepts and ignores
+    jni_sysprops, jni_stdout, jni_stderr, jni_mx, jni_ms, jni_class_path, jni_bridge, jni_jvm_lib,
+    jni_ld_path, jni_cmd_line, jni_native_lib, ajp14_secretkey,
     count_
 };
 
@@ -78,6 +81,7 @@ enum class Deprecation : std::uint8_t {
     true_to_disabled,   // boolean; true means activation=D
     true_to_stopped,    // boolean; true means activation=S
     no_effect,          // accepted and ignored
+    obsolete,           // a removed worker type's property: ignored, a compatibility warning
 };
 
 // What a validator says about a parsed value (it may also normalise it).
@@ -101,6 +105,9 @@ struct PropertySpec {
     std::string_view doc;
     Deprecation deprecation;
     PropertyId successor;           // meaningful when deprecation != none
+    // mod_jk joins a repeated line of this property with '*' and reads the value up to it,
+    // so the first line wins (the others: the last line wins, lists concatenate).
+    bool first_line_wins = false;
 };
 
 // The table, indexed by PropertyId.

@@ -10,6 +10,12 @@ namespace ajpgate::config {
 
 namespace {
 
+// "/app/*=lb (JkMount)": the diagnostic names file and line already.
+std::string rule_text(const UriRule& rule) {
+    return (rule.disabled ? "-" : "") + rule.pattern + "=" + rule.worker + " (" +
+           std::string(to_string(rule.origin.source)) + ")";
+}
+
 void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, Diagnostics& diags) {
     const bool is_lb = workers.is_lb(rule.worker);
     for (const auto& [name, list] : rule.extensions.activation_lists()) {
@@ -17,16 +23,18 @@ void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, D
             continue;
         }
         if (!is_lb) {
-            diags.error(rule.origin.file, rule.origin.line,
-                        "rule extension '" + std::string(name) + "' needs a load balancer, but '" +
-                            rule.worker + "' is not one");
+            diags.compat(rule.origin.file, rule.origin.line,
+                         "rule extension '" + std::string(name) + "' needs a load balancer, but '" +
+                             rule.worker + "' is not one: mod_jk ignores it, and so does "
+                             "ajpgate (remove it)");
             continue;
         }
         for (const std::string& member : **list) {
             if (!workers.has_member(rule.worker, member)) {
-                diags.error(rule.origin.file, rule.origin.line,
-                            "'" + member + "' in '" + std::string(name) +
-                                "' is not a member of load balancer '" + rule.worker + "'");
+                diags.compat(rule.origin.file, rule.origin.line,
+                             "'" + member + "' in '" + std::string(name) +
+                                 "' is not a member of load balancer '" + rule.worker +
+                                 "': mod_jk ignores it, and so does ajpgate (fix the name)");
             }
         }
     }
@@ -58,10 +66,14 @@ void check_rule_workers(std::span<const UriRule> rules, const WorkerCatalog& wor
             }
             continue;
         }
-        if (!workers.exists(rule.worker)) {
-            diags.error(
-                rule.origin.file, rule.origin.line,
-                "rule " + rule.describe() + " maps to unknown worker '" + rule.worker + "'");
+        if (!workers.in_list(rule.worker)) {
+            const std::string why = workers.exists(rule.worker)
+                                        ? "which is not in worker.list (it is an lb member)"
+                                        : "which workers.properties does not define";
+            diags.compat(rule.origin.file, rule.origin.line,
+                         "rule " + rule_text(rule) + " maps to worker '" + rule.worker + "', " +
+                             why + ": mod_jk answers 500 for these URIs, and so does ajpgate "
+                             "(add the worker to worker.list, or fix the name)");
             continue;
         }
         check_activation_lists(rule, workers, diags);

@@ -208,14 +208,20 @@ std::optional<WorkerSpec> parse_worker_spec(std::string_view spec, std::string_v
         const std::string_view name = trim(piece.substr(0, eq));
         std::size_t index = 0;
         const ExtensionDef* def = find_extension(name, index);
+        // mod_jk warns about an extension it does not know (one without '=' included) and
+        // ignores it; it skips a stray ';' silently.
         if (def == nullptr) {
-            report(piece.empty() ? std::string("empty rule extension (stray ';')")
-                                 : "unknown rule extension '" + std::string(name) + "'");
+            diags.compat(std::string(file), line,
+                         piece.empty() ? std::string("empty rule extension (stray ';'): ignored, "
+                                                     "as mod_jk ignores it (remove it)")
+                                       : "unknown rule extension '" + std::string(name) +
+                                             "': ignored, as mod_jk ignores it (fix or remove it)");
             continue;
         }
         if (eq == std::string_view::npos) {
-            report("rule extension '" + std::string(name) + "' needs a value ('" +
-                   std::string(name) + "=...')");
+            diags.compat(std::string(file), line,
+                         "rule extension '" + std::string(name) + "' needs a value ('" +
+                             std::string(name) + "=...'): mod_jk ignores it, and so does ajpgate");
             continue;
         }
         if (seen.test(index)) {

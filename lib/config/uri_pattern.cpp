@@ -152,6 +152,13 @@ bool parse_rule(std::string_view pattern, std::string_view worker_spec, const Ru
     }
     const std::string_view body = pattern.substr(mods->length);
     if (body.empty() || std::string_view("/*?").find(body.front()) == std::string_view::npos) {
+        // mod_jk refuses such a JkMount or worker.X.mount, but skips such a file line.
+        if (origin.source == RuleSource::uriworkermap) {
+            diags.compat(origin.file, origin.line,
+                         "pattern " + quoted + " does not start with '/': mod_jk ignores this "
+                         "rule, and so does ajpgate (fix the pattern)");
+            return true;
+        }
         return error("pattern " + quoted + " must start with '/', '*' or '?'");
     }
     const std::size_t bar = body.find('|');

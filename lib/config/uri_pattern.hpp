@@ -56,8 +56,9 @@ bool wildcard_match(std::string_view pattern, std::string_view text) noexcept;
 // Parses one rule and appends the one or two rules it stands for to `out`. `force_exclusion`
 // is JkUnMount: the rule is an exclusion and the pattern must not carry its own '!'.
 // Problems go to `diags` at origin.file:origin.line; returns false (and appends nothing) on
-// error. A pattern that can never match a normalised path (it holds ';', "//", "/./",
-// "/../" or ends in "/." or "/..") is accepted with a warning.
+// error. A uriworkermap line whose pattern does not start right is skipped, as mod_jk skips
+// it (a compatibility warning). A pattern that can never match a normalised path (it holds
+// ';', "//", "/./", "/../" or ends in "/." or "/..") is accepted with a warning.
 bool parse_rule(std::string_view pattern, std::string_view worker_spec, const RuleOrigin& origin,
                 bool force_exclusion, Diagnostics& diags, std::vector<UriRule>& out);
 

@@ -66,18 +66,21 @@ std::vector<UriRule> parse_uriworkermap(std::string_view text, std::string_view 
         if (line.empty()) {
             continue;
         }
+        // mod_jk reads this file as properties: a line it cannot split is skipped.
         const std::size_t eq = line.find('=');
         if (eq == std::string_view::npos) {
-            diags.error(std::string(file), line_no,
-                        "expected 'pattern=worker', got '" + std::string(line) + "'");
+            diags.compat(std::string(file), line_no,
+                         "expected 'pattern=worker', got '" + std::string(line) +
+                             "': skipped, as mod_jk skips it (fix or remove the line)");
             continue;
         }
         const std::string_view pattern = trim(line.substr(0, eq));
         const std::string_view worker = trim(line.substr(eq + 1));
         if (pattern.empty() || worker.empty()) {
-            diags.error(std::string(file), line_no,
-                        std::string(pattern.empty() ? "missing pattern" : "missing worker") +
-                            " in '" + std::string(line) + "'");
+            diags.compat(std::string(file), line_no,
+                         std::string(pattern.empty() ? "missing pattern" : "missing worker") +
+                             " in '" + std::string(line) +
+                             "': skipped, as mod_jk skips it (fix or remove the line)");
             continue;
         }
         parse_rule(pattern, worker, {RuleSource::uriworkermap, std::string(file), line_no}, false,

@@ -56,7 +56,8 @@ private:
 
 // Parses uriworkermap.properties text: one `pattern=worker[;ext=val...]` per line, '#' starts
 // a comment, blanks around pattern and worker are trimmed, blank lines are skipped. Every bad
-// line is reported as `file:line` and skipped; the good ones are returned.
+// line is reported as `file:line` and skipped (a line without pattern or worker, which mod_jk
+// skips too, with a compatibility warning); the good ones are returned.
 std::vector<UriRule> parse_uriworkermap(std::string_view text, std::string_view file,
                                         Diagnostics& diags);
 

@@ -18,13 +18,15 @@ constexpr milliseconds default_connect_timeout{3000};
 
 int get_int(const WorkerSettings& s, Id id) { return static_cast<int>(s.get<std::int64_t>(id)); }
 
-void report(Diagnostics& diagnostics, const WorkerSettings& s, Id id, bool is_error,
+enum class Kind { warning, compat };
+
+void report(Diagnostics& diagnostics, const WorkerSettings& s, Id id, Kind kind,
             const std::string& message) {
     const Origin* where = s.origin(id);
     const std::string file = where ? where->file : std::string();
     const std::size_t line = where ? where->line : 0;
-    if (is_error) {
-        diagnostics.error(file, line, "worker '" + s.name() + "': " + message);
+    if (kind == Kind::compat) {
+        diagnostics.compat(file, line, "worker '" + s.name() + "': " + message);
     } else {
         diagnostics.warning(file, line, "worker '" + s.name() + "': " + message);
     }
@@ -32,12 +34,19 @@ void report(Diagnostics& diagnostics, const WorkerSettings& s, Id id, bool is_er
 
 void apply_host(const WorkerSettings& s, Ajp13Worker& w, Diagnostics& diagnostics) {
     w.port = get_int(s, Id::port);
-    const auto split = split_host_port(s.get<std::string>(Id::host));
-    if (!split) return;  // reported by the table's check
+    const auto host = s.get<std::string>(Id::host);
+    const auto split = split_host_port(host);
+    if (!split) {
+        // Kept only as mod_jk would read it (reported then): it cannot resolve such a host
+        // and disables the worker.
+        w.host = host;
+        w.port = 0;
+        return;
+    }
     w.host = split->host;
     if (!split->port) return;
     if (s.is_set(Id::port) && *split->port != w.port) {
-        report(diagnostics, s, Id::port, false,
+        report(diagnostics, s, Id::port, Kind::warning,
                "host embeds port " + std::to_string(*split->port) + ", which wins over port=" +
                    std::to_string(w.port));
     }
@@ -72,9 +81,13 @@ void apply_pool(const WorkerSettings& s, Ajp13Worker& w, Diagnostics& diagnostic
     }
     if (w.connection_pool_size && w.connection_pool_minsize &&
         *w.connection_pool_minsize > *w.connection_pool_size) {
-        report(diagnostics, s, Id::connection_pool_minsize, true,
+        // mod_jk keeps idle connections down to the minimum: above the size, that is all.
+        report(diagnostics, s, Id::connection_pool_minsize, Kind::compat,
                "connection_pool_minsize " + std::to_string(*w.connection_pool_minsize) +
-                   " exceeds connection_pool_size " + std::to_string(*w.connection_pool_size));
+                   " exceeds connection_pool_size " + std::to_string(*w.connection_pool_size) +
+                   ": mod_jk then never closes an idle connection, and neither does ajpgate "
+                   "(which takes the size as the minimum; lower connection_pool_minsize)");
+        w.connection_pool_minsize = w.connection_pool_size;
     }
     w.connection_pool_timeout = s.get<seconds>(Id::connection_pool_timeout);
     w.connection_acquire_timeout = s.is_set(Id::connection_acquire_timeout)

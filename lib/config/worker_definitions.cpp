@@ -24,10 +24,19 @@ void collect_global(std::string_view name, const RawProperty& property, WorkerDe
                     Diagnostics& diagnostics) {
     const auto* spec = find_property(name);
     const Origin& where = property.pieces.back().origin;
-    if (spec == nullptr || (spec->scope & scope_global) == 0) {
+    if (spec == nullptr) {
         diagnostics.error(where.file, where.line,
                           with_hint("unknown global property '" + property.key + "'", name,
                                     scope_global));
+        return;
+    }
+    // mod_jk accepts any key that ends in a property name, so 'worker.lock' passes; nothing
+    // reads it.
+    if ((spec->scope & scope_global) == 0) {
+        diagnostics.compat(where.file, where.line,
+                           "'" + property.key + "' is not a global property and names no "
+                           "worker: mod_jk ignores it, and so does ajpgate (did you mean "
+                           "'worker.<name>." + std::string(name) + "'?)");
         return;
     }
     (spec->id == PropertyId::list ? out.list : out.maintain) = setting_of(property);
@@ -37,24 +46,31 @@ WorkerDefinition& definition_for(std::string_view name, const Origin& where,
                                  WorkerDefinitions& out) {
     if (auto* existing = out.find(name)) return *existing;
     out.by_name.emplace(std::string(name), out.workers.size());
-    out.workers.push_back(WorkerDefinition{std::string(name), where, false, {}});
+    out.workers.push_back(WorkerDefinition{std::string(name),
+                                           std::string(kPrefix) + std::string(name), where,
+                                           false, {}});
     return out.workers.back();
 }
 
 // Deprecated names: warn, then fill the successor unless it is set explicitly
 // (an explicit successor always wins, in whichever order the lines come).
 void apply_deprecated(const PropertySpec& spec, const RawProperty& property,
-                      const PropertyStore& store, std::string_view worker,
-                      WorkerDefinition& definition, Diagnostics& diagnostics) {
+                      const PropertyStore& store, WorkerDefinition& definition,
+                      Diagnostics& diagnostics) {
     const Origin& where = property.pieces.back().origin;
+    if (spec.deprecation == Deprecation::obsolete) {
+        diagnostics.compat(where.file, where.line,
+                           "'" + property.key + "': " + std::string(spec.doc) +
+                               ", as mod_jk ignores it (delete the line)");
+        return;
+    }
     if (spec.deprecation == Deprecation::no_effect) {
         diagnostics.warning(where.file, where.line,
                             "'" + property.key + "' is deprecated and has no effect");
         return;
     }
     const auto& successor = property_spec(spec.successor);
-    const std::string successor_key =
-        std::string(kPrefix) + std::string(worker) + "." + std::string(successor.name);
+    const std::string successor_key = definition.prefix + "." + std::string(successor.name);
     diagnostics.warning(where.file, where.line,
                         "'" + std::string(spec.name) + "' is deprecated: use '" +
                             std::string(successor.name) + "'");
@@ -69,15 +85,35 @@ void apply_deprecated(const PropertySpec& spec, const RawProperty& property,
     }
     const auto flag = parse_boolean(property.pieces.back().value);
     if (!flag) {
-        diagnostics.error(where.file, where.line,
-                          "'" + property.key + "': '" + property.pieces.back().value +
-                              "' is not a boolean (true/false, on/off, 1/0, yes/no)");
+        diagnostics.compat(where.file, where.line,
+                           "'" + property.key + "': '" + property.pieces.back().value +
+                               "' is not a boolean (true/false, on/off, 1/0, yes/no); mod_jk "
+                               "reads it as false, and so does ajpgate (correct the value)");
         return;
     }
     // stopped beats disabled, whichever line comes first.
     const bool stopped = spec.deprecation == Deprecation::true_to_stopped;
     if (!*flag || (!stopped && definition.get(spec.successor) != nullptr)) return;
     definition.set(spec.successor, WorkerSetting{{RawPiece{stopped ? "S" : "D", where}}, {}});
+}
+
+// One property (table entry `spec`) of `definition`.
+void add_property(const PropertySpec& spec, const RawProperty& property,
+                  const PropertyStore& store, WorkerDefinition& definition,
+                  Diagnostics& diagnostics) {
+    const Origin& where = property.pieces.back().origin;
+    if ((spec.scope & kWorkerScopes) == 0) {
+        diagnostics.compat(where.file, where.line,
+                           "'" + std::string(spec.name) + "' is a global property: mod_jk "
+                           "ignores '" + property.key + "', and so does ajpgate (write 'worker." +
+                               std::string(spec.name) + "' once if it is meant for every worker)");
+        return;
+    }
+    if (spec.deprecation != Deprecation::none) {
+        apply_deprecated(spec, property, store, definition, diagnostics);
+        return;
+    }
+    definition.set(spec.id, setting_of(property));
 }
 
 void collect_worker_property(std::string_view rest, const RawProperty& property,
@@ -94,8 +130,9 @@ void collect_worker_property(std::string_view rest, const RawProperty& property,
                               "most 60 characters)");
         return;
     }
-    auto& definition = definition_for(worker, where, out);
-    const auto* spec = name.find('.') == std::string_view::npos ? find_property(name) : nullptr;
+    const auto last_dot = name.rfind('.');
+    const auto last = last_dot == std::string_view::npos ? name : name.substr(last_dot + 1);
+    const auto* spec = find_property(last);
     if (spec == nullptr) {
         diagnostics.error(where.file, where.line,
                           with_hint("unknown property '" + std::string(name) + "' in '" +
@@ -103,17 +140,66 @@ void collect_worker_property(std::string_view rest, const RawProperty& property,
                                     name, kWorkerScopes));
         return;
     }
-    if ((spec->scope & kWorkerScopes) == 0) {
-        diagnostics.error(where.file, where.line,
-                          "'" + std::string(name) + "' is a global property: write 'worker." +
-                              std::string(name) + "'");
+    // mod_jk judges a key by its last part alone: 'worker.a.b.port' is the port of a worker
+    // named 'a.b', a name ajpgate does not take.
+    if (last_dot != std::string_view::npos) {
+        diagnostics.compat(where.file, where.line,
+                           "'" + property.key + "' is '" + std::string(spec->name) +
+                               "' of a worker named '" +
+                               std::string(rest.substr(0, rest.size() - spec->name.size() - 1)) +
+                               "': no worker here has that name (ajpgate takes no '.' in worker "
+                               "names); mod_jk ignores it, and so does ajpgate (fix the key)");
         return;
     }
-    if (spec->deprecation != Deprecation::none) {
-        apply_deprecated(*spec, property, store, worker, definition, diagnostics);
-        return;
+    add_property(*spec, property, store, definition_for(worker, where, out), diagnostics);
+}
+
+bool names_defined_worker(const WorkerDefinitions& out, std::string_view reference) {
+    return reference.substr(0, kPrefix.size()) == kPrefix &&
+           out.find(reference.substr(kPrefix.size())) != nullptr;
+}
+
+// The keys under `prefix` + "." as one template definition; nullopt when there is none.
+std::optional<WorkerDefinition> template_from_keys(const std::string& prefix,
+                                                   const PropertyStore& store,
+                                                   Diagnostics& diagnostics) {
+    std::optional<WorkerDefinition> out;
+    const std::string head = template_name(prefix);
+    for (const auto& property : store.all()) {
+        if (property.key.compare(0, head.size(), head) != 0) continue;
+        const Origin& where = property.pieces.back().origin;
+        if (!out) out = WorkerDefinition{head, prefix, where, true, {}};
+        const std::string_view name = std::string_view(property.key).substr(head.size());
+        const auto* spec = name.find('.') == std::string_view::npos ? find_property(name) : nullptr;
+        if (spec == nullptr) {
+            // Copied by mod_jk without a check, then read by no worker.
+            diagnostics.compat(where.file, where.line,
+                               "'" + property.key + "' is copied by a reference to '" + prefix +
+                                   "', but '" + std::string(name) + "' is no worker property: "
+                                   "mod_jk ignores it, and so does ajpgate (fix the name)");
+            continue;
+        }
+        add_property(*spec, property, store, *out, diagnostics);
     }
-    definition.set(spec->id, setting_of(property));
+    return out;
+}
+
+// References that are not worker.<defined worker> become templates of their keys; a template
+// may reference a further prefix, so the list is walked while it grows.
+void add_prefix_templates(const PropertyStore& store, WorkerDefinitions& out,
+                          Diagnostics& diagnostics) {
+    for (std::size_t i = 0; i < out.workers.size(); ++i) {
+        const auto* reference = out.workers[i].get(PropertyId::reference);
+        if (reference == nullptr) continue;
+        const std::string prefix = reference->pieces.back().value;
+        if (names_defined_worker(out, prefix) || out.find(template_name(prefix)) != nullptr) {
+            continue;
+        }
+        auto definition = template_from_keys(prefix, store, diagnostics);
+        if (!definition) continue;  // no such keys: the resolver says so
+        out.by_name.emplace(definition->name, out.workers.size());
+        out.workers.push_back(std::move(*definition));
+    }
 }
 
 }  // namespace
@@ -159,6 +245,7 @@ WorkerDefinitions collect_workers(const PropertyStore& store, Diagnostics& diagn
             collect_worker_property(rest, property, store, out, diagnostics);
         }
     }
+    add_prefix_templates(store, out, diagnostics);
     return out;
 }
 

@@ -20,13 +20,16 @@ inline constexpr int max_reference_depth = 20;  // as mod_jk
 // One property as set on a worker, or inherited through `reference`.
 struct WorkerSetting {
     std::vector<RawPiece> pieces;
-    std::string inherited_from;  // worker the value came from; empty when set directly
+    std::string inherited_from;  // key prefix it came from (worker.base); empty when set here
     std::string joined() const;
     const Origin& origin() const { return pieces.back().origin; }
 };
 
 struct WorkerDefinition {
     std::string name;
+    // The key prefix its properties are written under: worker.<name>; for a template that a
+    // reference names by another prefix (reference=template.x), that prefix.
+    std::string prefix;
     Origin first_seen;
     bool referenced = false;  // some worker copies from it (a template)
     // Sparse: a worker sets a handful of the table's properties.
@@ -49,7 +52,15 @@ struct WorkerDefinitions {
     WorkerDefinition* find(std::string_view name);
 };
 
+// Groups the worker.* keys by worker. A reference that is not worker.<a defined worker>
+// names a key prefix, as in mod_jk: the keys under it become a template definition named
+// "<prefix>." (no worker name ends in '.').
 WorkerDefinitions collect_workers(const PropertyStore& store, Diagnostics& diagnostics);
+
+// The template definition's name for a reference value that is a plain key prefix.
+inline std::string template_name(std::string_view reference) {
+    return std::string(reference) + ".";
+}
 
 // Copies each referenced worker's settings into the referencing worker where it
 // has none; nested references first. Loops and chains deeper than

@@ -20,18 +20,23 @@ std::optional<std::size_t> index_by_name(const std::vector<Worker>& workers,
 
 WorkersConfig::WorkersConfig(std::vector<Ajp13Worker> ajp13, std::vector<LbWorker> lb,
                              std::vector<StatusWorker> status, std::vector<std::string> mapped,
-                             std::chrono::seconds maintain)
+                             std::chrono::seconds maintain, std::vector<WorkerMount> mounts)
     : ajp13_(std::move(ajp13)),
       lb_(std::move(lb)),
       status_(std::move(status)),
       mapped_(std::move(mapped)),
-      maintain_(maintain) {}
+      maintain_(maintain),
+      mounts_(std::move(mounts)) {}
 
 std::optional<WorkerRef> WorkersConfig::find(std::string_view name) const {
     if (auto i = index_by_name(ajp13_, name)) return WorkerRef{WorkerType::ajp13, *i};
     if (auto i = index_by_name(lb_, name)) return WorkerRef{WorkerType::lb, *i};
     if (auto i = index_by_name(status_, name)) return WorkerRef{WorkerType::status, *i};
     return std::nullopt;
+}
+
+std::optional<WorkerRef> WorkersConfig::find_mapped(std::string_view name) const {
+    return is_mapped(name) ? find(name) : std::nullopt;
 }
 
 const Ajp13Worker* WorkersConfig::find_ajp13(std::string_view name) const {

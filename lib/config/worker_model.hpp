@@ -104,6 +104,15 @@ struct StatusWorker {
     std::vector<std::string> mount;
 };
 
+// One worker.X.mount pattern that maps URIs: only workers of worker.list have them in
+// effect, as in mod_jk (the `mount` field of the other workers is ignored).
+struct WorkerMount {
+    std::string worker;
+    std::string pattern;
+    std::string file;      // where the mount line is
+    std::size_t line = 0;
+};
+
 struct WorkerRef {
     WorkerType type = WorkerType::ajp13;
     std::size_t index = 0;  // into the vector of that type
@@ -113,7 +122,7 @@ class WorkersConfig {
 public:
     WorkersConfig(std::vector<Ajp13Worker> ajp13, std::vector<LbWorker> lb,
                   std::vector<StatusWorker> status, std::vector<std::string> mapped,
-                  std::chrono::seconds maintain);
+                  std::chrono::seconds maintain, std::vector<WorkerMount> mounts = {});
 
     const std::vector<Ajp13Worker>& ajp13_workers() const noexcept { return ajp13_; }
     const std::vector<LbWorker>& lb_workers() const noexcept { return lb_; }
@@ -121,8 +130,13 @@ public:
     // worker.list, in order, duplicates removed: the workers JkMount may name.
     const std::vector<std::string>& mapped_workers() const noexcept { return mapped_; }
     std::chrono::seconds maintain_interval() const noexcept { return maintain_; }
+    // The worker.X.mount patterns in effect, in the order of worker.list.
+    const std::vector<WorkerMount>& mounts() const noexcept { return mounts_; }
 
+    // Any worker, lb members that are not in worker.list included.
     std::optional<WorkerRef> find(std::string_view name) const;
+    // A worker a request may name (mod_jk serves only the workers of worker.list).
+    std::optional<WorkerRef> find_mapped(std::string_view name) const;
     const Ajp13Worker* find_ajp13(std::string_view name) const;
     const LbWorker* find_lb(std::string_view name) const;
     const StatusWorker* find_status(std::string_view name) const;
@@ -134,6 +148,7 @@ private:
     std::vector<StatusWorker> status_;
     std::vector<std::string> mapped_;
     std::chrono::seconds maintain_;
+    std::vector<WorkerMount> mounts_;
 };
 
 }  // namespace ajpgate::config

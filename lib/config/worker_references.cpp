@@ -1,5 +1,6 @@
 // worker.X.reference=worker.Y: X copies every property of Y it does not set
-// itself; Y's own references are resolved first.
+// itself; Y's own references are resolved first. As in mod_jk the value is a key prefix: any
+// other prefix names a template collected from its keys (see collect_workers).
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ struct Resolver {
         for (const auto& [id, setting] : from.settings) {
             if (id == PropertyId::reference || to.get(id) != nullptr) continue;
             WorkerSetting copy = setting;
-            if (copy.inherited_from.empty()) copy.inherited_from = from.name;
+            if (copy.inherited_from.empty()) copy.inherited_from = from.prefix;
             to.set(id, std::move(copy));
         }
     }
@@ -41,22 +42,29 @@ struct Resolver {
     std::optional<std::size_t> target_of(const WorkerDefinition& worker) {
         const auto& setting = *worker.get(PropertyId::reference);
         const Origin& where = setting.origin();
-        auto parsed = parse_property_value(property_spec(PropertyId::reference),
-                                           setting.pieces.back().value);
-        if (!parsed.value) {
-            diagnostics.error(where.file, where.line, "worker '" + worker.name + "': " +
-                                                          parsed.check.message);
-            return std::nullopt;
+        const std::string& value = setting.pieces.back().value;
+        const auto parsed = parse_property_value(property_spec(PropertyId::reference), value);
+        if (parsed.value) {
+            if (const auto* target = definitions.find(std::get<std::string>(*parsed.value))) {
+                return index_of(target);
+            }
         }
-        const auto& name = std::get<std::string>(*parsed.value);
-        const auto* target = definitions.find(name);
-        if (target == nullptr) {
-            diagnostics.error(where.file, where.line,
-                              "worker '" + worker.name + "' references worker." + name +
-                                  ", which has no properties");
-            return std::nullopt;
+        if (const auto* target = definitions.find(template_name(value))) {
+            diagnostics.compat(where.file, where.line,
+                               "worker '" + worker.name + "' references '" + value +
+                                   "', which is no worker.<name>: mod_jk copies every property "
+                                   "written '" + value + ".<property>', and so does ajpgate "
+                                   "(write the template as worker.<name>.* and reference "
+                                   "worker.<name>)");
+            return index_of(target);
         }
-        return index_of(target);
+        const std::string what = parsed.value ? value + ", which has no properties"
+                                              : "'" + value + "', but no property is written '" +
+                                                    value + ".<property>'";
+        diagnostics.error(where.file, where.line,
+                          "worker '" + worker.name + "' references " + what +
+                              " (mod_jk does not start either)");
+        return std::nullopt;
     }
 
     void resolve(std::size_t index) {

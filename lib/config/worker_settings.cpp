@@ -1,5 +1,7 @@
 #include "config/worker_settings.hpp"
 
+#include "config/property_lenient.hpp"
+
 namespace ajpgate::config {
 
 namespace {
@@ -15,7 +17,7 @@ unsigned scope_of(WorkerType type) {
 
 std::string inherited_note(const WorkerSetting& setting) {
     if (setting.inherited_from.empty()) return {};
-    return " (inherited from worker." + setting.inherited_from + ")";
+    return " (inherited from " + setting.inherited_from + ")";
 }
 
 // Appends the items of one list piece to the accumulated list value.
@@ -48,8 +50,16 @@ void WorkerSettings::parse_one(const PropertySpec& spec, const WorkerSetting& se
                     : "worker '" + name_ + "' " + std::string(spec.name) + inherited_note(setting) +
                           ": ";
         if (parsed.check.kind == CheckResult::Kind::error) {
-            diagnostics.error(piece.origin.file, piece.origin.line, context + parsed.check.message);
-            return;
+            auto reading = read_like_mod_jk(spec, piece.value);
+            if (!reading) {
+                diagnostics.error(piece.origin.file, piece.origin.line,
+                                  context + parsed.check.message);
+                return;
+            }
+            diagnostics.compat(piece.origin.file, piece.origin.line,
+                               context + parsed.check.message + "; mod_jk reads it as " +
+                                   reading->shown + ", and so does ajpgate (correct the value)");
+            parsed.value = std::move(reading->value);
         }
         if (parsed.check.kind == CheckResult::Kind::warning) {
             diagnostics.warning(piece.origin.file, piece.origin.line,
@@ -82,10 +92,15 @@ WorkerSettings WorkerSettings::parse(const WorkerDefinition& definition, WorkerT
         const Origin& where = setting->origin();
         if ((spec.scope & scope_of(type)) == 0) {
             if (spec.id == PropertyId::balance_workers) {
-                diagnostics.error(where.file, where.line,
-                                  "worker '" + definition.name + "' has balance_workers but is "
-                                  "of type " + to_string(type) + ": add worker." +
-                                      definition.name + ".type=lb");
+                // Without any type the worker builder reports it: it knows the address the
+                // worker ends up with.
+                if (definition.get(PropertyId::type) != nullptr) {
+                    diagnostics.compat(where.file, where.line,
+                                       "worker '" + definition.name + "' has balance_workers "
+                                       "but is of type " + to_string(type) + ": mod_jk ignores "
+                                       "them, and so does ajpgate (remove them, or set worker." +
+                                           definition.name + ".type=lb)");
+                }
             } else {
                 diagnostics.warning(where.file, where.line,
                                     "'" + std::string(spec.name) + "'" + inherited_note(*setting) +

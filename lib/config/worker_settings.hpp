@@ -15,9 +15,10 @@ namespace ajpgate::config {
 
 class WorkerSettings {
 public:
-    // Parses `definition` as a worker of `type`, reporting bad values (errors)
-    // and properties the type does not use (warnings; balance_workers on a
-    // non-lb worker is an error that names the fix).
+    // Parses `definition` as a worker of `type`, reporting bad values (read as mod_jk
+    // reads them, with a compatibility warning, or errors where mod_jk refuses them too)
+    // and properties the type does not use (warnings; balance_workers on a worker whose
+    // type is set to something else than lb is a compatibility warning naming the fix).
     static WorkerSettings parse(const WorkerDefinition& definition, WorkerType type,
                                 Diagnostics& diagnostics);
 

@@ -1,8 +1,9 @@
-"""Runs the real Debian apache2 with ajpgate's mod_jk.so from the build tree.
+"""Runs the real Debian apache2 with ajpgate's mod_jk.so from the build tree (or, given
+`jk_module`, another mod_jk.so: modjk.py runs Debian's real one with it).
 
 Each Httpd gets its own ServerRoot in a scratch directory, a config written here (MPM, the
-few modules a test needs, our module by path), and a free port on 127.0.0.1. When the module
-was built with sanitizers, their runtimes are preloaded into httpd so the module runs checked.
+few modules a test needs, the jk module by path), and a free port on 127.0.0.1. When the
+module was built with sanitizers, their runtimes are preloaded into httpd so it runs checked.
 """
 import os
 import pwd
@@ -19,10 +20,11 @@ def module_path():
     return os.path.join(harness.build_dir(), "modules", ".libs", "mod_jk.so")
 
 
-def sanitizer_env():
+def sanitizer_env(module=None):
     """LD_PRELOAD for a module linked against ASan/UBSan (httpd itself is not)."""
     try:
-        out = subprocess.run(["ldd", module_path()], capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run(["ldd", module or module_path()], capture_output=True, text=True,
+                             timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
     libs = [line.split("=>")[1].split()[0] for line in out.splitlines()
@@ -49,10 +51,12 @@ def run_user():
 class Httpd:
     """conf: the test's own directives (JkWorkersFile, JkMount, <VirtualHost> ...), appended
     to a minimal httpd.conf. workers: text of workers.properties (written as
-    workers.properties in the ServerRoot), or None. files: {relative path: text} to create."""
+    workers.properties in the ServerRoot), or None. files: {relative path: text} to create.
+    jk_module: the mod_jk.so to load (default: ours from the build tree)."""
 
     def __init__(self, conf, workers=None, files=None, modules=("authz_core",), mpm="event",
-                 log_level="info", threads=16, processes=2):
+                 log_level="info", threads=16, processes=2, jk_module=None):
+        self.jk_module = jk_module or module_path()
         self.dir = harness.scratch_dir("httpd")
         os.chmod(self.dir, 0o755)  # the children run as the httpd user and may read files here
         os.makedirs(os.path.join(self.dir, "logs"))
@@ -75,7 +79,7 @@ ErrorLog {self.dir}/logs/error_log
 LogLevel {log_level}
 LoadModule mpm_{mpm}_module {MODULES}/mod_mpm_{mpm}.so
 {mpm_conf}{loads}
-LoadModule jk_module {module_path()}
+LoadModule jk_module {self.jk_module}
 User {user}
 Group {'www-data' if user == 'www-data' else 'nogroup'}
 ServerName localhost
@@ -86,14 +90,14 @@ DocumentRoot {self.dir}/htdocs
     def write(self, path, text):
         full = os.path.join(self.dir, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w") as f:
+        with open(full, "w", newline="") as f:  # a test's CRLF stays CRLF
             f.write(text)
         os.chmod(full, 0o644)
         return full
 
     def env(self):
         env = dict(os.environ)
-        env.update(sanitizer_env())
+        env.update(sanitizer_env(self.jk_module))
         return env
 
     def check_syntax(self):

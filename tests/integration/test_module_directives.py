@@ -160,8 +160,14 @@ JkMount /main/* one
 
 class MountFileTest(DirectivesCase):
     def test_reload(self):
+        self.check_reload(strict=False)
+
+    def test_reload_strict(self):
+        self.check_reload(strict=True)
+
+    def check_reload(self, strict):
         conf = "JkWorkersFile workers.properties\nJkMountFile uriworkermap.properties\nJkMountFileReload 1\n" \
-               "JkLogFile logs/mod_jk.log\n"
+               "JkLogFile logs/mod_jk.log\n" + ("JkStrict On\n" if strict else "")
         # One child: every child re-reads the file on its own, lazily, so with several the
         # intermediate version may be seen by some and not others.
         with Httpd(conf, workers=self.workers(), files={"uriworkermap.properties": "/a/*=one\n"},
@@ -173,13 +179,23 @@ class MountFileTest(DirectivesCase):
             wait_until(lambda: self.backend_of(h, "/b/x") == "one", 10, interval=0.3, what="reload")
             self.assertEqual(self.backend_of(h, "/a/x"), "two")
             self.assertIn("AJPG0012", h.read("logs/mod_jk.log"))
-            # A broken file is reported and the previous mappings stay.
             time.sleep(1.1)
             h.write("uriworkermap.properties", "/c/*=nosuchworker\n")
-            # Reloads happen lazily, on requests: keep asking until one notices the change.
-            wait_until(lambda: self.backend_of(h, "/c/x") and "keeping the previous mappings" in
-                       h.read("logs/mod_jk.log"), 10, interval=0.3, what="broken reload report")
-            self.assertEqual(self.backend_of(h, "/b/x"), "one")
+            if strict:
+                # Under JkStrict On a rule naming no worker breaks the file: reported, and the
+                # previous mappings stay. Reloads happen lazily, on requests: keep asking.
+                wait_until(lambda: self.backend_of(h, "/c/x") and "keeping the previous mappings" in
+                           h.read("logs/mod_jk.log"), 10, interval=0.3, what="broken reload report")
+                self.assertEqual(self.backend_of(h, "/b/x"), "one")
+                self.assertIn("maps to worker 'nosuchworker'", h.read("logs/mod_jk.log"))
+            else:
+                # As with mod_jk, the file is taken: its rule answers 500, and /b/* is gone.
+                wait_until(lambda: self.backend_of(h, "/c/x") == 500, 10, interval=0.3, what="reload")
+                self.assertEqual(self.backend_of(h, "/b/x"), 404)
+                log = h.read("logs/mod_jk.log")
+                self.assertIn("AJPG0011", log)
+                self.assertIn("maps to worker 'nosuchworker', which workers.properties does not define", log)
+                self.assertNotIn("keeping the previous mappings", log)
 
 
 class LoggingTest(DirectivesCase):
@@ -243,8 +259,11 @@ class ConfigErrorTest(DirectivesCase):
         good = self.workers()
         self.check_refused("JkWorkersFile workers.properties\n", good + "worker.one.lbfacto=2\n",
                            "workers.properties:6", "did you mean 'lbfactor'")
-        self.check_refused("JkWorkersFile workers.properties\nJkMount /x/* three\n", good,
-                           "httpd.conf", "worker 'three'")
+        # mod_jk starts with a mount naming no worker (it answers 500 there): only JkStrict refuses
+        self.check_refused("JkStrict On\nJkWorkersFile workers.properties\nJkMount /x/* three\n", good,
+                           "httpd.conf:", "AJPG0010", "worker 'three'", "[refused: JkStrict On]")
+        self.check_refused("<VirtualHost *:*>\nJkStrict On\n</VirtualHost>\nJkWorkersFile workers.properties\n",
+                           good, "JkStrict is only allowed in the main server")
         self.check_refused("JkWorkersFile workers.properties\nJkOptions +NoSuchOption\n", good,
                            "NoSuchOption")
         self.check_refused("JkWorkersFile workers.properties\nJkLogLevel chatty\n", good, "chatty")
@@ -252,6 +271,13 @@ class ConfigErrorTest(DirectivesCase):
         self.check_refused("<VirtualHost *:*>\nJkWorkersFile workers.properties\n</VirtualHost>\n", good,
                            "only allowed in the main server")
         self.check_refused("JkWorkersFile missing.properties\n", None, "missing.properties")
+
+    def test_mount_naming_no_worker_passes_with_a_warning(self):
+        h = Httpd("JkWorkersFile workers.properties\nJkMount /x/* three\n", workers=self.workers())
+        rc, out = h.check_syntax()
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Syntax OK", out)
+        self.assertRegex(out, r"AJPG0011 \S*httpd.conf:\d+: warning: rule /x/\*=three .* maps to worker 'three'")
 
     def test_good_config_passes(self):
         rc, out = Httpd("JkWorkersFile workers.properties\nJkMount /a/* one\n", workers=self.workers()).check_syntax()

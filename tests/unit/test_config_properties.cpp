@@ -107,15 +107,18 @@ struct Read {
     Diagnostics diagnostics;
 };
 
-Read read_text(std::string text, EnvLookup env = {}, EnvLookup extra = {}) {
+Read read_text(std::string text, EnvLookup env = {}, EnvLookup extra = {},
+               Strictness strictness = Strictness::compatible) {
     PropertySources sources;
     sources.sources.push_back(PropertySource::from_text("w.properties", std::move(text)));
     sources.process_env = std::move(env);
     sources.extra_env = std::move(extra);
-    Read out;
+    Read out{{}, Diagnostics(strictness)};
     out.store = read_properties(sources, out.diagnostics);
     return out;
 }
+
+Read read_strict(std::string text) { return read_text(std::move(text), {}, {}, Strictness::strict); }
 
 std::string value_of(const Read& r, std::string_view key) {
     const auto* property = r.store.find(key);
@@ -170,15 +173,27 @@ void test_no_line_continuation(void**) {
     const auto r = read_text("worker.list=a,\\\nb\nnext=1\n");
     assert_string_equal(value_of(r, "worker.list").c_str(), "a,\\");
     assert_int_equal(count_diag(r.diagnostics, Severity::warning, "no line continuation", 1), 1);
-    assert_int_equal(count_diag(r.diagnostics, Severity::error, "expected name=value", 2), 1);
+    // mod_jk skips the continuation line "b": a compatibility warning, an error when strict
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "no '=' on this line", 2), 1);
+    assert_int_equal(count_diag(read_strict("worker.list=a,\\\nb\n").diagnostics, Severity::error,
+                                "no '=' on this line: skipped, as mod_jk skips it", 2),
+                     1);
     assert_string_equal(value_of(r, "next").c_str(), "1");
 }
 
 void test_malformed_lines(void**) {
-    const auto r = read_text("just words\n=value\n  = \nempty=\nempty2=   # c\nok=1\r\n");
-    assert_int_equal(count_diag(r.diagnostics, Severity::error, "expected name=value", 1), 1);
-    assert_int_equal(count_diag(r.diagnostics, Severity::error, "missing property name", 2), 1);
-    assert_int_equal(count_diag(r.diagnostics, Severity::error, "missing property name", 3), 1);
+    const std::string text = "just words\n=value\n  = \nempty=\nempty2=   # c\nok=1\r\n";
+    const auto r = read_text(text);
+    // mod_jk skips lines 1-3 without a word: compatibility warnings
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "no '=' on this line", 1), 1);
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "missing property name", 2), 1);
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "missing property name", 3), 1);
+    assert_int_equal(r.diagnostics.error_count(), 0);
+    const auto strict = read_strict(text);  // JkStrict On: the same three are errors
+    assert_int_equal(count_diag(strict.diagnostics, Severity::error, "no '=' on this line", 1), 1);
+    assert_int_equal(count_diag(strict.diagnostics, Severity::error, "missing property name", 2), 1);
+    assert_int_equal(count_diag(strict.diagnostics, Severity::error, "missing property name", 3), 1);
+    assert_int_equal(strict.diagnostics.error_count(), 3);
     assert_int_equal(count_diag(r.diagnostics, Severity::warning, "empty value", 4), 1);
     assert_int_equal(count_diag(r.diagnostics, Severity::warning, "empty value", 5), 1);
     assert_string_equal(value_of(r, "ok").c_str(), "1");  // CR of CRLF dropped

@@ -21,14 +21,15 @@ using namespace ajpgate::config;
 
 namespace {
 
-// ajp1, ajp2 and lb (members ajp1, ajp2).
+// worker.list=ajp1,ajp2,lb; lb's members are ajp1, ajp2 and hidden, which is not listed.
 WorkerCatalog sample_catalog() {
-    static const std::set<std::string_view> kWorkers{"ajp1", "ajp2", "lb"};
+    static const std::set<std::string_view> kListed{"ajp1", "ajp2", "lb"};
     return WorkerCatalog{
-        [](std::string_view w) { return kWorkers.count(w) > 0; },
+        [](std::string_view w) { return kListed.count(w) > 0 || w == "hidden"; },
+        [](std::string_view w) { return kListed.count(w) > 0; },
         [](std::string_view w) { return w == "lb"; },
         [](std::string_view lb, std::string_view m) {
-            return lb == "lb" && (m == "ajp1" || m == "ajp2");
+            return lb == "lb" && (m == "ajp1" || m == "ajp2" || m == "hidden");
         },
     };
 }
@@ -39,31 +40,38 @@ struct Expected {
     std::string_view text;
 };
 
-void test_rule_worker_checks(void** /*state*/) {
-    const std::string text =
-        "/a=ajp1\n"                                        // 1 fine
-        "/b=nope\n"                                        // 2 unknown worker
-        "!/c=nope\n"                                       // 3 exclusion, unknown worker
-        "!/d=*\n"                                          // 4 fine
-        "/e=lb;active=ajp1;stopped=ajp2\n"                 // 5 fine
-        "/f=lb;disabled=ajp1,ajpX\n"                       // 6 not a member
-        "/g=ajp1;active=ajp2\n"                            // 7 needs an lb
-        "/h=ajp1;stateless=1\n"                            // 8 lb-only extension
-        "/i=lb;sticky_ignore=1;reply_timeout=5\n"          // 9 fine
-        "/j=ajp1;reply_timeout=5;use_server_errors=500\n"  // 10 fine
-        "-/k=ghost\n";                                     // 11 disabled, still checked
+const std::string kRules =
+    "/a=ajp1\n"                                        // 1 fine
+    "/b=nope\n"                                        // 2 unknown worker
+    "!/c=nope\n"                                       // 3 exclusion, unknown worker
+    "!/d=*\n"                                          // 4 fine
+    "/e=lb;active=ajp1;stopped=ajp2\n"                 // 5 fine
+    "/f=lb;disabled=ajp1,ajpX\n"                       // 6 not a member
+    "/g=ajp1;active=ajp2\n"                            // 7 needs an lb
+    "/h=ajp1;stateless=1\n"                            // 8 lb-only extension
+    "/i=lb;sticky_ignore=1;reply_timeout=5\n"          // 9 fine
+    "/j=ajp1;reply_timeout=5;use_server_errors=500\n"  // 10 fine
+    "-/k=ghost\n"                                      // 11 disabled, still checked
+    "/l=hidden\n";                                     // 12 an lb member, not in worker.list
+
+// mod_jk starts with every one of these: compatibility warnings, errors under JkStrict On.
+void check_rules(Strictness strictness) {
     Diagnostics parse_diags;
-    const auto rules = parse_uriworkermap(text, "map", parse_diags);
+    const auto rules = parse_uriworkermap(kRules, "map", parse_diags);
     assert_true(parse_diags.all().empty());
-    Diagnostics diags;
+    Diagnostics diags(strictness);
     check_rule_workers(rules, sample_catalog(), diags);
+    const Severity compat =
+        strictness == Strictness::strict ? Severity::error : Severity::warning;
     const std::vector<Expected> expected{
-        {2, Severity::error, "maps to unknown worker 'nope'"},
+        {2, compat, "maps to worker 'nope', which workers.properties does not define: mod_jk "
+                    "answers 500 for these URIs"},
         {3, Severity::warning, "exclusion names unknown worker 'nope'"},
-        {6, Severity::error, "'ajpX' in 'disabled' is not a member of load balancer 'lb'"},
-        {7, Severity::error, "rule extension 'active' needs a load balancer, but 'ajp1'"},
+        {6, compat, "'ajpX' in 'disabled' is not a member of load balancer 'lb': mod_jk ignores"},
+        {7, compat, "rule extension 'active' needs a load balancer, but 'ajp1'"},
         {8, Severity::warning, "have no effect on 'ajp1'"},
-        {11, Severity::error, "maps to unknown worker 'ghost'"},
+        {11, compat, "maps to worker 'ghost', which workers.properties does not define"},
+        {12, compat, "maps to worker 'hidden', which is not in worker.list (it is an lb member)"},
     };
     assert_int_equal(diags.all().size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -72,8 +80,13 @@ void test_rule_worker_checks(void** /*state*/) {
         assert_int_equal(static_cast<int>(d.severity), static_cast<int>(expected[i].severity));
         assert_true(d.file == "map");
         assert_true(d.message.find(expected[i].text) != std::string::npos);
+        assert_true(d.compat == (expected[i].severity == compat && d.line != 3 && d.line != 8));
     }
 }
+
+void test_rule_worker_checks(void** /*state*/) { check_rules(Strictness::compatible); }
+
+void test_rule_worker_checks_strict(void** /*state*/) { check_rules(Strictness::strict); }
 
 void test_clean_rules_report_nothing(void** /*state*/) {
     Diagnostics diags;
@@ -90,6 +103,7 @@ void test_clean_rules_report_nothing(void** /*state*/) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_worker_checks),
+        cmocka_unit_test(test_rule_worker_checks_strict),
         cmocka_unit_test(test_clean_rules_report_nothing),
     };
     return cmocka_run_group_tests_name("config_uri_checks", tests, nullptr, nullptr);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -130,10 +131,26 @@ void test_bad_patterns(void** /*state*/) {
     for (const BadCase& c : kBadPatterns) {
         Diagnostics diags;
         std::vector<UriRule> rules;
-        assert_false(parse_rule(c.pattern, c.worker, {RuleSource::uriworkermap, "map", 3}, false,
+        assert_false(parse_rule(c.pattern, c.worker, {RuleSource::jk_mount, "map", 3}, false,
                                 diags, rules));
         assert_true(rules.empty());
         expect_one_error(diags, "map", 3, c.message);
+    }
+    // A uriworkermap line whose pattern does not start with '/' mod_jk skips (JkMount and
+    // worker.X.mount it refuses): skipped here too, an error only under JkStrict On.
+    for (const BadCase& c : kBadPatterns) {
+        if (!contains(std::string(c.message), "must start with")) continue;
+        for (const auto strictness : {Strictness::compatible, Strictness::strict}) {
+            Diagnostics diags(strictness);
+            std::vector<UriRule> rules;
+            const bool kept = parse_rule(c.pattern, c.worker, {RuleSource::uriworkermap, "map", 3},
+                                         false, diags, rules);
+            assert_true(kept && rules.empty());
+            assert_int_equal(diags.all().size(), 1);
+            assert_true(diags.all()[0].compat);
+            assert_true(contains(diags.all()[0].message, "mod_jk ignores this rule"));
+            assert_int_equal(diags.error_count(), strictness == Strictness::strict ? 1 : 0);
+        }
     }
 }
 
@@ -190,12 +207,16 @@ void test_extensions_parse(void** /*state*/) {
     assert_false(diags.has_errors());
 }
 
-constexpr BadCase kBadExtensions[] = {
-    {"", "w;bogus=1", "unknown rule extension 'bogus'"},
+// mod_jk ignores these (with a warning): compatibility warnings, errors under JkStrict On.
+constexpr BadCase kIgnoredExtensions[] = {
+    {"", "w;bogus=1", "unknown rule extension 'bogus': ignored, as mod_jk ignores it"},
     {"", "w;Reply_Timeout=1", "unknown rule extension 'Reply_Timeout'"},
     {"", "w;", "empty rule extension"},
     {"", "w;;stateless=1", "empty rule extension"},
-    {"", "w;reply_timeout", "needs a value"},
+    {"", "w;reply_timeout", "needs a value ('reply_timeout=...'): mod_jk ignores it"},
+};
+
+constexpr BadCase kBadExtensions[] = {
     {"", "w;reply_timeout=", "'reply_timeout'"},
     {"", "w;reply_timeout=-1", "'reply_timeout'"},
     {"", "w;reply_timeout=10s", "'reply_timeout'"},
@@ -233,6 +254,17 @@ void test_extension_errors(void** /*state*/) {
         Diagnostics diags;
         assert_false(parse_worker_spec(c.worker, "map", 9, diags).has_value());
         expect_one_error(diags, "map", 9, c.message);
+    }
+    for (const BadCase& c : kIgnoredExtensions) {
+        Diagnostics strict(Strictness::strict);
+        assert_false(parse_worker_spec(c.worker, "map", 9, strict).has_value());
+        expect_one_error(strict, "map", 9, c.message);
+        Diagnostics diags;
+        const auto spec = parse_worker_spec(c.worker, "map", 9, diags);
+        assert_true(spec.has_value() && spec->worker == "w");
+        assert_int_equal(diags.all().size(), 1);
+        assert_true(diags.all()[0].compat && diags.all()[0].severity == Severity::warning);
+        assert_true(contains(diags.all()[0].message, c.message));
     }
 }
 
@@ -354,25 +386,35 @@ void test_uriworkermap_errors(void** /*state*/) {
         "/x=w;bogus=1\n"          // 6
         "/y=w;reply_timeout=x\n"  // 7
         "/also/good=w\n";         // 8
-    Diagnostics diags;
-    const auto rules = parse_uriworkermap(text, "map.properties", diags);
-    assert_int_equal(rules.size(), 2);
-    assert_true(rules[1].pattern == "/also/good" && rules[1].origin.line == 8);
-    const std::vector<std::pair<std::size_t, std::string_view>> expected{
-        {2, "expected 'pattern=worker'"},
-        {3, "missing pattern"},
-        {4, "missing worker"},
-        {5, "must start with"},
-        {6, "unknown rule extension 'bogus'"},
-        {7, "'reply_timeout'"}};
-    assert_int_equal(diags.error_count(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        const Diagnostic& d = diags.all()[i];
-        assert_int_equal(d.line, expected[i].first);
-        assert_true(contains(d.message, expected[i].second));
-        assert_true(d.to_string().rfind(
-                        "map.properties:" + std::to_string(expected[i].first) + ": error: ", 0) ==
-                    0);
+    // What mod_jk skips or ignores (2-6): compatibility warnings, errors under JkStrict On.
+    for (const auto strictness : {Strictness::compatible, Strictness::strict}) {
+        const bool strict = strictness == Strictness::strict;
+        Diagnostics diags(strictness);
+        const auto rules = parse_uriworkermap(text, "map.properties", diags);
+        // /x=w keeps its rule without the extension mod_jk ignores; strict drops the line
+        assert_int_equal(rules.size(), strict ? 2 : 3);
+        assert_true(rules.back().pattern == "/also/good" && rules.back().origin.line == 8);
+        if (!strict) assert_true(rules[1].pattern == "/x" && rules[1].extensions.empty());
+        const std::vector<std::tuple<std::size_t, std::string_view, bool>> expected{
+            {2, "expected 'pattern=worker', got '/no-equals': skipped, as mod_jk skips it", true},
+            {3, "missing pattern", true},
+            {4, "missing worker", true},
+            {5, "pattern 'app/*' does not start with '/': mod_jk ignores this rule", true},
+            {6, "unknown rule extension 'bogus'", true},
+            {7, "'reply_timeout'", false}};
+        assert_int_equal(diags.all().size(), expected.size());
+        assert_int_equal(diags.error_count(), strict ? 6 : 1);
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            const auto& [line, text_part, compat] = expected[i];
+            const Diagnostic& d = diags.all()[i];
+            assert_int_equal(d.line, line);
+            assert_true(contains(d.message, text_part));
+            assert_true(d.compat == compat);
+            const bool error = !compat || strict;
+            assert_true(d.to_string().rfind("map.properties:" + std::to_string(line) +
+                                                (error ? ": error: " : ": warning: "),
+                                            0) == 0);
+        }
     }
 }
 
@@ -385,12 +427,16 @@ void test_uriworkermap_file(void** /*state*/) {
         std::ofstream out(path);
         out << "/app/*=lb\n/bad\n";
     }
-    Diagnostics diags;
+    Diagnostics diags(Strictness::strict);  // the skipped line is an error under JkStrict On
     const auto rules = read_uriworkermap_file(path, diags);
     assert_true(rules.has_value());
     assert_int_equal(rules->size(), 1);
     assert_true((*rules)[0].origin.file == path);
     expect_one_error(diags, path, 2, "expected 'pattern=worker'");
+    Diagnostics lenient;  // and a warning by default
+    assert_int_equal(read_uriworkermap_file(path, lenient)->size(), 1);
+    assert_int_equal(lenient.error_count(), 0);
+    assert_int_equal(lenient.all().size(), 1);
     std::remove(path);
 
     Diagnostics missing;

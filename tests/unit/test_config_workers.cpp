@@ -218,13 +218,28 @@ void test_member_properties_and_secret(void**) {
     assert_true(p.config->ajp13_workers()[m1.worker].secret.empty());
 }
 
-void test_undefined_member_is_an_error(void**) {
-    const auto p = parse_text(
+// mod_jk invents an ajp13 worker on localhost:8009 for a member nobody defined.
+void test_undefined_member_is_invented(void**) {
+    const auto p = expect_compat(
         "worker.list=loadbalancer\nworker.loadbalancer.type=lb\n"
         "worker.loadbalancer.balance_workers=was1\n"
         "worker.loadbalancer.balance_workers=was3\n"
-        "worker.was1.host=h1\n");
-    expect_error(p, "lb 'loadbalancer' member 'was3' is not defined in workers.properties", 4);
+        "worker.was1.host=h1\n",
+        "lb 'loadbalancer' member 'was3' is not defined in workers.properties: mod_jk invents an "
+        "ajp13 worker 'was3' on localhost:8009 with every default",
+        4);
+    const auto& lb = *p.config->find_lb("loadbalancer");
+    assert_int_equal(lb.members.size(), 2);
+    const auto& was3 = p.config->ajp13_workers()[lb.members[1].worker];
+    assert_string_equal(was3.name.c_str(), "was3");
+    assert_string_equal(was3.host.c_str(), "localhost");
+    assert_int_equal(was3.port, 8009);
+    assert_int_equal(lb.members[1].lbfactor, 1);
+    assert_string_equal(lb.members[1].route.c_str(), "was3");
+    assert_true(lb.members[1].activation == Activation::active);
+    assert_false(p.config->is_mapped("was3"));  // a member, not a worker a request may name
+    assert_false(p.config->find_mapped("was3").has_value());
+    assert_true(p.config->find("was3").has_value());
 }
 
 void test_member_type_errors(void**) {
@@ -242,9 +257,25 @@ void test_member_type_errors(void**) {
     assert_int_equal(p.config->ajp13_workers().size(), 1);
 }
 
-void test_balance_workers_needs_type_lb(void**) {
-    expect_error(parse_text("worker.list=lb\nworker.lb.balance_workers=m\nworker.m.port=1\n"),
-                 "add worker.lb.type=lb", 2);
+// Without a type an lb is what mod_jk makes of it: an ajp13 worker, its members ignored.
+void test_lb_without_type_is_ajp13(void**) {
+    const auto p = expect_compat("worker.list=lb\nworker.lb.balance_workers=m\nworker.m.port=1\n",
+                                 "worker 'lb' has balance_workers but no type: mod_jk makes it a "
+                                 "plain ajp13 worker on localhost:8009 and ignores its members",
+                                 2);
+    assert_true(p.config->lb_workers().empty());
+    assert_int_equal(p.config->ajp13_workers().size(), 1);
+    const auto& lb = *p.config->find_ajp13("lb");
+    assert_string_equal(lb.host.c_str(), "localhost");
+    assert_int_equal(lb.port, 8009);
+    assert_null(p.config->find_ajp13("m"));  // not built: no lb pulls it in
+    expect_warning(p.diagnostics, "worker 'm' is neither in worker.list nor an lb member", 3);
+    // balance_workers on a worker typed ajp13 (or status) is ignored too
+    const auto typed = expect_compat(
+        "worker.list=a\nworker.a.type=ajp13\nworker.a.port=8020\nworker.a.balance_workers=x,y\n",
+        "worker 'a' has balance_workers but is of type ajp13: mod_jk ignores them", 4);
+    assert_int_equal(typed.config->find_ajp13("a")->port, 8020);
+    assert_true(typed.config->lb_workers().empty());
 }
 
 void test_routes_and_redirects(void**) {
@@ -256,28 +287,58 @@ void test_routes_and_redirects(void**) {
     expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a,b\n"
                             "worker.a.route=b\nworker.b.port=1\n"),
                  "same route 'b'");
-    expect_error(parse_text("worker.list=lb\nworker.lb.type=lb\nworker.lb.balance_workers=a,b\n"
-                            "worker.a.redirect=c\nworker.b.port=1\n"),
-                 "member 'a' redirects to 'c', which is not a route of this lb", 3);
+    // mod_jk accepts a redirect to no route and never follows it
+    const auto nowhere = expect_compat("worker.list=lb\nworker.lb.type=lb\n"
+                                       "worker.lb.balance_workers=a,b\n"
+                                       "worker.a.redirect=c\nworker.b.port=1\n",
+                                       "member 'a' redirects to 'c', which is not a route of this "
+                                       "lb: mod_jk never redirects there",
+                                       3);
+    assert_string_equal(nowhere.config->find_lb("lb")->members[0].redirect.c_str(), "c");
     const auto self = parse_text("worker.list=lb\nworker.lb.type=lb\n"
                                  "worker.lb.balance_workers=a\nworker.a.redirect=a\n");
     expect_config(self);
     expect_warning(self.diagnostics, "redirects to its own route");
-    // the same member in two lbs, with a duplicate listing dropped
+    // a member listed twice in one lb: mod_jk finds two equal routes and does not start
+    expect_error(parse_text("worker.list=l1,l2\nworker.l1.type=lb\nworker.l2.type=lb\n"
+                            "worker.l1.balance_workers=a,b,a\nworker.l2.balance_workers=b\n"
+                            "worker.a.port=1\nworker.b.port=2\n"),
+                 "lists member 'a' twice (mod_jk does not start either", 4);
+    // the same member in two lbs is one worker
     const auto p = parse_text("worker.list=l1,l2\nworker.l1.type=lb\nworker.l2.type=lb\n"
-                              "worker.l1.balance_workers=a,b,a\nworker.l2.balance_workers=b\n"
+                              "worker.l1.balance_workers=a,b\nworker.l2.balance_workers=b\n"
                               "worker.a.port=1\nworker.b.port=2\n");
     const auto& config = expect_config(p);
-    expect_warning(p.diagnostics, "lists member 'a' twice", 4);
+    expect_clean(p);
     assert_int_equal(config.find_lb("l1")->members.size(), 2);
     assert_int_equal(config.find_lb("l2")->members[0].worker,
                      config.find_lb("l1")->members[1].worker);
 }
 
 void test_worker_list_checks(void**) {
-    expect_error(parse_text("worker.was1.port=8009\n"), "worker.list is not set");
-    expect_error(parse_text("worker.list=was1,wsa2\nworker.was1.port=1\nworker.was2.port=2\n"),
-                 "worker 'wsa2' in worker.list has no properties", 1);
+    // no worker.list: mod_jk maps one worker 'ajp13', invented unless defined
+    const auto none = expect_compat("worker.was1.port=8009\n",
+                                    "worker.list is not set: mod_jk maps one worker named 'ajp13' "
+                                    "(on localhost:8009 with every default)",
+                                    0);
+    assert_true(none.config->mapped_workers() == (std::vector<std::string>{"ajp13"}));
+    assert_string_equal(none.config->find_ajp13("ajp13")->host.c_str(), "localhost");
+    assert_int_equal(none.config->find_ajp13("ajp13")->port, 8009);
+    assert_null(none.config->find_ajp13("was1"));
+    assert_int_equal(none.diagnostics.all().size(), 2);  // the above, and was1 is unused
+    const auto defined = expect_compat("worker.ajp13.port=8011\n", "(as defined here)", 0);
+    assert_int_equal(defined.config->find_ajp13("ajp13")->port, 8011);
+    // a worker.list entry without properties: invented on localhost:8009
+    const auto typo = expect_compat(
+        "worker.list=was1,wsa2\nworker.was1.port=1\nworker.was2.port=2\n",
+        "worker 'wsa2' in worker.list has no properties: mod_jk invents an ajp13 worker 'wsa2' on "
+        "localhost:8009 with every default",
+        1);
+    assert_true(typo.config->is_mapped("wsa2"));
+    assert_int_equal(typo.config->find_ajp13("wsa2")->port, 8009);
+    assert_int_equal(typo.config->find_ajp13("was1")->port, 1);
+    assert_null(typo.config->find_ajp13("was2"));
+    expect_warning(typo.diagnostics, "worker 'was2' is neither in worker.list", 3);
     const auto twice = parse_text("worker.list=a\nworker.list=a\nworker.a.port=1\n");
     expect_config(twice);
     expect_warning(twice.diagnostics, "listed in worker.list twice", 2);
@@ -289,21 +350,44 @@ void test_worker_list_checks(void**) {
 }
 
 void test_bad_values_name_file_and_line(void**) {
-    const auto p = parse_text("worker.list=w\nworker.w.port=80a\n");
-    expect_error(p, "worker 'w' port: '80a' is not an integer", 2);
+    // mod_jk reads what it can (atoi, defaults, clamps); ajpgate does the same, saying so
+    const auto p = expect_compat("worker.list=w\nworker.w.port=80a\n",
+                                 "worker 'w' port: '80a' is not an integer (decimal, optional k or "
+                                 "M suffix); mod_jk reads it as 80, and so does ajpgate",
+                                 2);
     assert_string_equal(p.diagnostics.all()[0].file.c_str(), "workers.properties");
-    expect_error(parse_text("worker.list=w\nworker.w.socket_keepalive=maybe\n"), "not a boolean",
-                 2);
-    expect_error(parse_text("worker.list=w\nworker.w.lbfactor=0\n"), "out of range 1..", 2);
-    expect_error(parse_text("worker.list=w\nworker.w.port=70000\n"), "out of range 0..65535", 2);
+    assert_int_equal(p.config->find_ajp13("w")->port, 80);
+    assert_false(expect_compat("worker.list=w\nworker.w.socket_keepalive=maybe\n",
+                               "not a boolean (true/false, on/off, 1/0, yes/no); mod_jk reads it "
+                               "as the default 'false'",
+                               2)
+                     .config->find_ajp13("w")
+                     ->socket_keepalive);
+    assert_int_equal(expect_compat("worker.list=w\nworker.w.lbfactor=0\n",
+                                   "out of range 1..2147483647; mod_jk reads it as 1", 2)
+                         .config->find_ajp13("w")
+                         ->lbfactor,
+                     1);
+    // the socket layer keeps 16 bits of a port: 70000 is 4464
+    assert_int_equal(expect_compat("worker.list=w\nworker.w.port=70000\n",
+                                   "out of range 0..65535; mod_jk reads it as 4464", 2)
+                         .config->find_ajp13("w")
+                         ->port,
+                     4464);
     expect_error(parse_text("worker.list=w\nworker.w.type=ajp14\n"), "not supported", 2);
     expect_error(parse_text("worker.list=w\nworker.w.type=ajp12\n"), "obsolete", 2);
     expect_error(parse_text("worker.list=w\nworker.w.type=jni\n"), "obsolete", 2);
-    expect_error(parse_text("worker.list=w\nworker.w.connection_pool_size=2\n"
-                            "worker.w.connection_pool_minsize=3\n"),
-                 "exceeds connection_pool_size", 3);
-    expect_error(parse_text("worker.list=w\nworker.maintain=soon\nworker.w.port=1\n"),
-                 "worker.maintain: 'soon' is not an integer", 2);
+    expect_error(parse_text("worker.list=w\nworker.w.type=foo\n"),
+                 "unknown worker type 'foo' (ajp13, lb or status) (mod_jk does not start either)",
+                 2);
+    // a minimum above the size: mod_jk then never closes an idle connection
+    const auto pool = expect_compat("worker.list=w\nworker.w.connection_pool_size=2\n"
+                                    "worker.w.connection_pool_minsize=3\n",
+                                    "exceeds connection_pool_size", 3);
+    assert_int_equal(*pool.config->find_ajp13("w")->connection_pool_minsize, 2);
+    assert_true(expect_compat("worker.list=w\nworker.maintain=soon\nworker.w.port=1\n",
+                              "worker.maintain: 'soon' is not an integer", 2)
+                    .config->maintain_interval() == 0s);
 }
 
 }  // namespace
@@ -316,9 +400,9 @@ int main() {
         cmocka_unit_test(test_derived_defaults),
         cmocka_unit_test(test_host_with_port),
         cmocka_unit_test(test_member_properties_and_secret),
-        cmocka_unit_test(test_undefined_member_is_an_error),
+        cmocka_unit_test(test_undefined_member_is_invented),
         cmocka_unit_test(test_member_type_errors),
-        cmocka_unit_test(test_balance_workers_needs_type_lb),
+        cmocka_unit_test(test_lb_without_type_is_ajp13),
         cmocka_unit_test(test_routes_and_redirects),
         cmocka_unit_test(test_worker_list_checks),
         cmocka_unit_test(test_bad_values_name_file_and_line),

@@ -2,7 +2,10 @@
 // deprecated names, unknown names with hints, scope, and merged sources.
 #include "test_config_workers_support.hpp"
 
+#include <cstdio>
 #include <string>
+
+#include <unistd.h>
 
 using namespace ajpgate::config;
 using namespace std::chrono_literals;
@@ -41,8 +44,11 @@ void test_reference_errors(void**) {
                  "reference loop: a -> a", 2);
     expect_error(parse_text("worker.list=a\nworker.a.reference=worker.nothere\n"),
                  "references worker.nothere, which has no properties", 2);
+    // a reference names a key prefix (mod_jk): nothing is written 'b.<property>'
     expect_error(parse_text("worker.list=a\nworker.a.reference=b\nworker.b.port=1\n"),
-                 "reference must be worker.<name>", 2);
+                 "references 'b', but no property is written 'b.<property>' (mod_jk does not "
+                 "start either)",
+                 2);
     // 20 hops are allowed, 21 are not
     const auto chain = [](int hops) {
         std::string text = "worker.list=t0\n";
@@ -60,9 +66,10 @@ void test_reference_errors(void**) {
 }
 
 void test_reference_template_values_report_their_line(void**) {
-    const auto p =
-        parse_text("worker.list=w\nworker.tmpl.port=x\nworker.w.reference=worker.tmpl\n");
-    expect_error(p, "worker 'w' port (inherited from worker.tmpl): 'x' is not an integer", 2);
+    const auto p = expect_compat(
+        "worker.list=w\nworker.tmpl.port=x\nworker.w.reference=worker.tmpl\n",
+        "worker 'w' port (inherited from worker.tmpl): 'x' is not an integer", 2);
+    assert_int_equal(p.config->find_ajp13("w")->port, 0);  // atoi("x"): the worker is stopped
 }
 
 void test_deprecated_names(void**) {
@@ -106,7 +113,11 @@ void test_explicit_successor_wins(void**) {
     assert_true(config.find_ajp13("b")->activation == Activation::active);
     expect_warning(p.diagnostics, "ignored: 'worker.a.connection_pool_size' is set", 2);
     expect_warning(p.diagnostics, "ignored: 'worker.b.activation' is set", 5);
-    expect_error(parse_text("worker.list=a\nworker.a.disabled=perhaps\n"), "not a boolean", 2);
+    const auto perhaps = expect_compat("worker.list=a\nworker.a.disabled=perhaps\n",
+                                       "'perhaps' is not a boolean (true/false, on/off, 1/0, "
+                                       "yes/no); mod_jk reads it as false",
+                                       2);
+    assert_true(perhaps.config->find_ajp13("a")->activation == Activation::active);
 }
 
 void test_unknown_properties_with_hints(void**) {
@@ -118,9 +129,13 @@ void test_unknown_properties_with_hints(void**) {
                  2);
     const auto p = parse_text("worker.list=w\nworker.w.qqqqqqqq=2\n");
     assert_int_equal(count_diag(p.diagnostics, Severity::error, "did you mean"), 0);
-    expect_error(parse_text("worker.list=w\nworker.w.list=a\n"),
-                 "'list' is a global property: write 'worker.list'", 2);
-    expect_error(parse_text("worker.list=w\nworker.w.a.port=1\n"), "unknown property 'a.port'", 2);
+    // mod_jk accepts a key that ends in a property name, and nothing reads these
+    expect_compat("worker.list=w\nworker.w.list=a\n",
+                  "'list' is a global property: mod_jk ignores 'worker.w.list'", 2);
+    const auto dotted = expect_compat("worker.list=w\nworker.w.a.port=1\n",
+                                      "'worker.w.a.port' is 'port' of a worker named 'w.a'", 2);
+    assert_int_equal(dotted.config->find_ajp13("w")->port, 8009);
+    expect_error(parse_text("worker.list=w\nworker.w.a.prot=1\n"), "unknown property 'a.prot'", 2);
     expect_error(parse_text("worker.list=w\nworker.w@x.port=1\nworker.w.port=1\n"),
                  "'w@x' in 'worker.w@x.port' is not a valid worker name", 2);
     expect_error(parse_text("worker.list=w\nworker..port=1\nworker.w.port=1\n"),
@@ -173,10 +188,13 @@ void test_list_values_concatenate_in_model(void**) {
     const auto& w = p.config->ajp13_workers().at(0);
     assert_true(w.fail_on_status == (std::vector<int>{500, -503, 404}));
     assert_true(w.mount == (std::vector<std::string>{"/a/*", "/b/*", "/c"}));
-    // a bad item is reported on its own line
-    expect_error(parse_text("worker.list=w\nworker.w.fail_on_status=500\n"
-                            "worker.w.fail_on_status=1000\n"),
-                 "not an HTTP status code", 3);
+    // a bad item is reported on its own line; mod_jk keeps it, but it never matches
+    const auto bad = expect_compat("worker.list=w\nworker.w.fail_on_status=500\n"
+                                   "worker.w.fail_on_status=1000,-503\n",
+                                   "worker 'w' fail_on_status: 1000 is not an HTTP status code "
+                                   "(100..599, '-' prefix allowed); mod_jk reads it as '-503'",
+                                   3);
+    assert_true(bad.config->find_ajp13("w")->fail_on_status == (std::vector<int>{500, -503}));
 }
 
 void test_directive_lines_merge_after_file(void**) {
@@ -204,6 +222,30 @@ void test_directive_lines_merge_after_file(void**) {
     assert_string_equal(p.diagnostics.all()[0].file.c_str(), "/etc/apache2/httpd.conf");
 }
 
+// mod_jk reads JkWorkerProperty lines before JkWorkersFile: the file's line wins, and its
+// worker.list adds to theirs.
+void test_file_after_directive_lines(void**) {
+    char path[] = "/tmp/ajpg-order-XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const std::string file = "worker.list=a\nworker.a.port=8020\n";
+    assert_int_equal(write(fd, file.data(), file.size()), static_cast<ssize_t>(file.size()));
+    close(fd);
+    auto sources = httpd_sources({PropertySource::from_text("httpd.conf:7 JkWorkerProperty",
+                                                            "worker.a.port=8099"),
+                                  PropertySource::from_text("httpd.conf:8 JkWorkerProperty",
+                                                            "worker.list=st"),
+                                  PropertySource::from_text("httpd.conf:9 JkWorkerProperty",
+                                                            "worker.st.type=status")},
+                                 std::string(path));
+    const auto p = parse_sources(std::move(sources));
+    std::remove(path);
+    const auto& config = expect_config(p);
+    assert_int_equal(config.find_ajp13("a")->port, 8020);
+    assert_true(config.mapped_workers() == (std::vector<std::string>{"st", "a"}));
+    expect_warning(p.diagnostics, "overrides httpd.conf:7 JkWorkerProperty:1", 2);
+}
+
 void test_diagnostics_accumulate_with_earlier_errors(void**) {
     // errors already present from another reader do not make a valid file fail
     Diagnostics diagnostics;
@@ -229,6 +271,7 @@ int main() {
         cmocka_unit_test(test_status_worker_properties),
         cmocka_unit_test(test_list_values_concatenate_in_model),
         cmocka_unit_test(test_directive_lines_merge_after_file),
+        cmocka_unit_test(test_file_after_directive_lines),
         cmocka_unit_test(test_diagnostics_accumulate_with_earlier_errors),
     };
     return cmocka_run_group_tests_name("config_workers_rules", tests, nullptr, nullptr);

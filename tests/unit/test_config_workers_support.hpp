@@ -27,6 +27,7 @@ using ajpgate::config::EnvLookup;
 using ajpgate::config::PropertySource;
 using ajpgate::config::PropertySources;
 using ajpgate::config::Severity;
+using ajpgate::config::Strictness;
 using ajpgate::config::WorkersConfig;
 
 struct Parsed {
@@ -34,16 +35,17 @@ struct Parsed {
     Diagnostics diagnostics;
 };
 
-inline Parsed parse_sources(PropertySources sources) {
-    Parsed out;
+inline Parsed parse_sources(PropertySources sources,
+                            Strictness strictness = Strictness::compatible) {
+    Parsed out{std::nullopt, Diagnostics(strictness)};
     out.config = ajpgate::config::parse_workers(sources, out.diagnostics);
     return out;
 }
 
-inline Parsed parse_text(std::string text) {
+inline Parsed parse_text(std::string text, Strictness strictness = Strictness::compatible) {
     PropertySources sources;
     sources.sources.push_back(PropertySource::from_text("workers.properties", std::move(text)));
-    return parse_sources(std::move(sources));
+    return parse_sources(std::move(sources), strictness);
 }
 
 inline void dump(const Diagnostics& diagnostics) {
@@ -96,6 +98,42 @@ inline void expect_clean(const Parsed& p) {
         dump(p.diagnostics);
         fail();
     }
+}
+
+// Number of compatibility diagnostics containing `needle` on `line` (0: any line).
+inline std::size_t count_compat(const Diagnostics& diagnostics, Severity severity,
+                                std::string_view needle, std::size_t line = 0) {
+    std::size_t n = 0;
+    for (const auto& d : diagnostics.all()) {
+        const bool here = line == 0 || d.line == line;
+        if (d.compat && d.severity == severity && here &&
+            d.message.find(needle) != std::string::npos) {
+            ++n;
+        }
+    }
+    return n;
+}
+
+// A file mod_jk starts with: parsed as JkStrict Off, it gives a configuration and exactly
+// one compatibility warning containing `needle` on `line`; as JkStrict On, no configuration
+// and that finding as an error. Returns the JkStrict Off result, to check the model.
+inline Parsed expect_compat(const std::string& text, std::string_view needle,
+                            std::size_t line) {
+    auto off = parse_text(text);
+    auto on = parse_text(text, Strictness::strict);
+    const bool ok = off.config.has_value() && !on.config.has_value() &&
+                    count_compat(off.diagnostics, Severity::warning, needle, line) == 1 &&
+                    count_compat(on.diagnostics, Severity::error, needle, line) == 1 &&
+                    off.diagnostics.error_count() == 0;
+    if (!ok) {
+        std::fprintf(stderr, "expected one compatibility warning '%.*s' (line %zu); got:\n",
+                     static_cast<int>(needle.size()), needle.data(), line);
+        dump(off.diagnostics);
+        std::fprintf(stderr, "and under JkStrict On:\n");
+        dump(on.diagnostics);
+        fail();
+    }
+    return off;
 }
 
 // Parses and asserts success (warnings allowed).
