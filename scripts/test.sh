@@ -11,8 +11,15 @@ AJPGATE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export AJPGATE_ROOT
 . "$AJPGATE_ROOT/scripts/lib.sh"
 
-# The end-to-end suites also run a real Tomcat 10 (its JRE comes with it).
-ajpg_install_missing tomcat10 || { echo "0 passed, 1 failed"; exit 1; }
+# The end-to-end suites also run a real Tomcat 10 (its JRE comes with it); the differential
+# tests run Debian's real mod_jk beside ajpgate; xmllint checks the status worker's XML;
+# htpasswd makes users for its access tests; the status page is driven in headless Chromium.
+ajpg_install_missing tomcat10 libapache2-mod-jk libxml2-utils apache2-utils \
+    chromium chromium-driver python3-selenium || { echo "0 passed, 1 failed"; exit 1; }
+# Debian's python3, which python3-selenium is installed for (another python3 may come first
+# on PATH).
+PYTHON=python3
+[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
 build="${AJPGATE_BUILD:-$AJPGATE_ROOT/build/test}"
 config_args=()
@@ -50,7 +57,7 @@ fi
 # ---- integration suites (python3, stdlib only) -------------------------------
 ajpg_log "integration tests"
 out="$build/integration.log"
-python3 "$AJPGATE_ROOT/tests/integration/run.py" 2>&1 | tee "$out" | grep -vE '^(ok|\.)' | sed 's/^/  /'
+"$PYTHON" "$AJPGATE_ROOT/tests/integration/run.py" 2>&1 | tee "$out" | grep -vE '^(ok|\.)' | sed 's/^/  /'
 line="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)"
 if [ -n "$line" ]; then
     passed=$((passed + $(echo "$line" | awk '{print $1}')))
