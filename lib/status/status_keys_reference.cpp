@@ -61,6 +61,10 @@ std::string render_reference() {
     describe(out, kAjpCount, "", "", "list, when there is an ajp13 worker and opt lacks 0x10.");
     describe(out, kAjp, "<ajp>", "<ajp>", "One per ajp13 worker of worker.list, followed by its maps.");
     describe(out, kResult, "result", "", "type is OK (message `Action finished`) or ERROR.");
+    out += "\n## Configuration (cmd=dump)\n\n"
+           "After Software: `ServerRoot=<dir>`, then every line of the configuration as read, `name=value` in\n"
+           "file order (prop: without prefix; txt: after a line `Configuration:`; xml: attributes of\n"
+           "`<jk:configuration>`). Names ending in `.secret` are never shown.\n";
     return out;
 }
 
