@@ -8,12 +8,9 @@ namespace ajpgate::status::detail {
 
 namespace {
 
-class PropEmitter {
+class PropEmitter : public FlatEmitter<PropEmitter> {
 public:
     explicit PropEmitter(std::string_view prefix) : prefix_(prefix) {}
-
-    void begin_document() {}
-    void end_document() {}
 
     template <class Item>
     void section(const keys::Section<Item>& section, const Item& item, Names names) {
@@ -26,21 +23,7 @@ public:
         }
     }
 
-    template <class Item>
-    void open(const keys::Section<Item>& sec, const Item& item, Names names) {
-        section(sec, item, names);
-    }
-
-    template <class Item>
-    void close(const keys::Section<Item>&) {}
-
-    void dump(const StatusPage& page) {
-        for_each_dump_line(page, [this](std::string_view name, std::string_view value) {
-            out_.append(name).append("=").append(value).append("\n");
-        });
-    }
-
-    std::string take() { return std::move(out_); }
+    void dump(const StatusPage& page) { dump_lines(page); }
 
 private:
     void line(keys::Scope scope, Names names, std::string_view key, const std::string& value) {
@@ -52,7 +35,6 @@ private:
     }
 
     std::string_view prefix_;
-    std::string out_;
 };
 
 }  // namespace

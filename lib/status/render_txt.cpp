@@ -7,11 +7,8 @@ namespace ajpgate::status::detail {
 
 namespace {
 
-class TxtEmitter {
+class TxtEmitter : public FlatEmitter<TxtEmitter> {
 public:
-    void begin_document() {}
-    void end_document() {}
-
     template <class Item>
     void section(const keys::Section<Item>& section, const Item& item, Names) {
         out_.append(section.title);
@@ -30,25 +27,10 @@ public:
         out_.append("\n");
     }
 
-    template <class Item>
-    void open(const keys::Section<Item>& sec, const Item& item, Names names) {
-        section(sec, item, names);
-    }
-
-    template <class Item>
-    void close(const keys::Section<Item>&) {}
-
     void dump(const StatusPage& page) {
         out_.append("Configuration:\n");
-        for_each_dump_line(page, [this](std::string_view name, std::string_view value) {
-            out_.append(name).append("=").append(value).append("\n");
-        });
+        dump_lines(page);
     }
-
-    std::string take() { return std::move(out_); }
-
-private:
-    std::string out_;
 };
 
 }  // namespace

@@ -129,6 +129,29 @@ private:
     Emitter& out_;
 };
 
+// prop and txt write a section at once and nest nothing: open() is section(), close() does
+// nothing, and cmd=dump's lines are "name=value" lines.
+template <class Format>
+class FlatEmitter {
+public:
+    void begin_document() {}
+    void end_document() {}
+
+    template <class Item>
+    void open(const keys::Section<Item>& sec, const Item& item, Names names) {
+        static_cast<Format*>(this)->section(sec, item, names);
+    }
+
+    template <class Item>
+    void close(const keys::Section<Item>&) {}
+
+    std::string take() { return std::move(out_); }
+
+protected:
+    void dump_lines(const StatusPage& page);
+    std::string out_;
+};
+
 // cmd=dump's lines: ServerRoot first, then the configuration as read; like mod_jk, never a
 // name ending in ".secret" (the snapshot should not hold one; this is the second lock).
 template <class Visit>
@@ -143,6 +166,13 @@ void for_each_dump_line(const StatusPage& page, Visit visit) {
             visit(std::string_view(name), std::string_view(value));
         }
     }
+}
+
+template <class Format>
+void FlatEmitter<Format>::dump_lines(const StatusPage& page) {
+    for_each_dump_line(page, [this](std::string_view name, std::string_view value) {
+        out_.append(name).append("=").append(value).append("\n");
+    });
 }
 
 }  // namespace ajpgate::status::detail

@@ -186,21 +186,27 @@ std::vector<status::MapEntry> maps_of(const char* worker) {
     return maps;
 }
 
-LbView lb() {
+// capture.sh's lbs share recover_time=600 (error_escalation_time its half) and worker.maintain.
+LbView lb_view(const char* name, const char* method, const char* lock, int retries) {
     LbView lb;
-    lb.name = "lb";
-    lb.retries = 2;
+    lb.name = name;
+    lb.retries = retries;
     lb.recover_time = 600;
     lb.error_escalation_time = 300;
-    lb.method = "Request";
-    lb.lock = "Optimistic";
-    lb.busy = 2;
-    lb.max_busy = 3;
+    lb.method = method;
+    lb.lock = lock;
     lb.time_to_maintenance_min = 1;
     lb.time_to_maintenance_max = 11;
     lb.last_reset_at = kStarted;
+    lb.maps = maps_of(name);
+    return lb;
+}
+
+LbView lb() {
+    LbView lb = lb_view("lb", "Request", "Optimistic", 2);
+    lb.busy = 2;
+    lb.max_busy = 3;
     lb.members = lb_members();
-    lb.maps = maps_of("lb");
     return lb;
 }
 
@@ -217,20 +223,10 @@ MemberView forced(const char* name, const char* host) {
 }
 
 LbView lbf() {
-    LbView lb;
-    lb.name = "lbf";
+    LbView lb = lb_view("lbf", "Busyness", "Pessimistic", 3);
     lb.sticky_session = false;
-    lb.retries = 3;
-    lb.recover_time = 600;
-    lb.error_escalation_time = 300;
-    lb.method = "Busyness";
-    lb.lock = "Pessimistic";
     lb.max_busy = 1;
-    lb.time_to_maintenance_min = 1;
-    lb.time_to_maintenance_max = 11;
-    lb.last_reset_at = kStarted;
     lb.members = {forced("f1", "127.0.0.1"), forced("f2", "localhost")};
-    lb.maps = maps_of("lbf");
     return lb;
 }
 

@@ -178,12 +178,6 @@ void test_xmllint(void**) {
     assert_int_equal(rc, 0);
 }
 
-int setup(void**) {
-    setenv("TZ", "UTC", 1);
-    tzset();
-    return 0;
-}
-
 }  // namespace
 
 int main() {
@@ -194,5 +188,5 @@ int main() {
         cmocka_unit_test(test_content_types),
         cmocka_unit_test(test_xmllint),
     };
-    return cmocka_run_group_tests_name("status_golden", tests, setup, nullptr);
+    return cmocka_run_group_tests_name("status_golden", tests, setup_utc, nullptr);
 }

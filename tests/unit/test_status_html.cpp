@@ -383,12 +383,6 @@ void test_size_text(void**) {
     for (const auto& [bytes, text] : cases) assert_string_equal(size_text(bytes).c_str(), text);
 }
 
-int setup(void**) {
-    setenv("TZ", "UTC", 1);
-    tzset();
-    return 0;
-}
-
 }  // namespace
 
 int main() {
@@ -399,5 +393,5 @@ int main() {
         cmocka_unit_test(test_results),                    cmocka_unit_test(test_sections_and_options),
         cmocka_unit_test(test_page_frame),                 cmocka_unit_test(test_size_text),
     };
-    return cmocka_run_group_tests_name("status_html", tests, setup, nullptr);
+    return cmocka_run_group_tests_name("status_html", tests, setup_utc, nullptr);
 }

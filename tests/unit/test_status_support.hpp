@@ -7,6 +7,8 @@
 #include <libxml/tree.h>
 
 #include <array>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -17,6 +19,13 @@
 #include "status/status_request.hpp"
 
 namespace status_test {
+
+// cmocka group setup: the page's times in UTC, as the captures were taken.
+inline int setup_utc(void**) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    return 0;
+}
 
 inline std::string read_data(const std::string& name) {
     std::ifstream in(std::string(TEST_DATA_DIR) + "/" + name, std::ios::binary);
