@@ -63,24 +63,23 @@ void versions(const View& view) {
         .raw("<td></td><td>Unix Seconds:</td>").num_cell(view.page.now).raw("</tr></table>\n<hr>\n");
 }
 
-Params without(Params params, std::string_view name) {
-    std::erase_if(params, [name](const auto& p) { return p.first == name; });
+Params without_mime(Params params) {
+    std::erase_if(params, [](const auto& p) { return p.first == "mime"; });
     return params;
 }
 
 void refresh_control(const View& view) {
     Out& out = view.out;
+    Target still = view.here();
+    still.keep_refresh = false;
     out.raw("<td>");
     if (view.request.refresh > 0) {
-        out.raw("[<a href=\"").text(view.context.request_uri + "?");
-        const Params kept = without(view.params(view.here()), "re");
-        for (std::size_t i = 0; i < kept.size(); ++i) {
-            out.text((i ? "&" : "") + url_encode(kept[i].first) + "=" + url_encode(kept[i].second));
-        }
-        out.raw("\">Stop auto refresh</a>]");
+        out.raw("[");
+        view.link(still, "Stop auto refresh");
+        out.raw("]");
     } else {
         out.raw("<form method=\"get\" action=\"").text(view.context.request_uri).raw("\">\n");
-        view.hidden_fields(without(view.params(view.here()), "re"));
+        view.hidden_fields(view.params(still));
         out.raw("<input type=\"submit\" value=\"Start auto refresh\">\n(every <input name=\"re\" type=\"text\" size=\"3\" value=\"")
             .raw(kRefreshDefault).raw("\"> seconds)</form>\n");
     }
@@ -90,13 +89,38 @@ void refresh_control(const View& view) {
 void format_control(const View& view) {
     Out& out = view.out;
     out.raw("<td><form method=\"get\" action=\"").text(view.context.request_uri).raw("\">\n");
-    view.hidden_fields(without(view.params(view.here()), "mime"));
+    view.hidden_fields(without_mime(view.params(view.here())));
     out.raw("<input type=\"submit\" value=\"Change format\">\n<select name=\"mime\" size=\"1\">"
             "<option value=\"xml\">XML</option><option value=\"prop\">Properties</option>"
             "<option value=\"txt\">Text</option></select></form></td>\n");
 }
 
-// mod_jk's status_cmd_props(): which command gets which of these controls.
+// [Back to worker list] or, for an edit that came from a worker's page, [Back to worker view].
+void back_control(const View& view) {
+    view.out.raw("<td>[");
+    if (view.request.cmd != Command::edit || parse_command(view.request.from) == Command::list) {
+        view.link(Target{Command::list}, "Back to worker list");
+    } else {
+        view.link(Target{Command::show, view.request.worker, view.previous_sub_worker()}, "Back to worker view");
+    }
+    view.out.raw("]</td>\n");
+}
+
+void read_only_control(const View& view) {
+    Target toggle = view.here();
+    (view.read_only ? toggle.remove_options : toggle.add_options) = opt_read_only;
+    view.out.raw("<td>[");
+    view.link(toggle, view.read_only ? "Read/Write" : "Read Only");
+    view.out.raw("]</td>\n");
+}
+
+void dump_control(const View& view) {
+    view.out.raw("<td>[");
+    view.link(Target{Command::dump}, "Dump");
+    view.out.raw("]</td>\n");
+}
+
+// Which command gets which control: mod_jk's status_cmd_props().
 void navigation(const View& view) {
     const Command cmd = view.request.cmd;
     const bool viewing = cmd == Command::list || cmd == Command::show;
@@ -104,28 +128,9 @@ void navigation(const View& view) {
     out.raw("<nav><table><tr>\n");
     if (viewing) refresh_control(view);
     if (viewing || cmd == Command::version || cmd == Command::dump) format_control(view);
-    if (cmd == Command::show || cmd == Command::edit || cmd == Command::version || cmd == Command::dump) {
-        out.raw("<td>[");
-        if (cmd != Command::edit || parse_command(view.request.from) == Command::list) {
-            view.link(Target{Command::list}, "Back to worker list");
-        } else {
-            view.link(Target{Command::show, view.request.worker, view.request.find("psw") ? *view.request.find("psw") : ""},
-                      "Back to worker view");
-        }
-        out.raw("]</td>\n");
-    }
-    if (viewing && !view.settings.read_only) {
-        Target toggle = view.here();
-        (view.read_only ? toggle.remove_options : toggle.add_options) = opt_read_only;
-        out.raw("<td>[");
-        view.link(toggle, view.read_only ? "Read/Write" : "Read Only");
-        out.raw("]</td>\n");
-    }
-    if (viewing || cmd == Command::version) {
-        out.raw("<td>[");
-        view.link(Target{Command::dump}, "Dump");
-        out.raw("]</td>\n");
-    }
+    if (cmd == Command::show || cmd == Command::edit || cmd == Command::version || cmd == Command::dump) back_control(view);
+    if (viewing && !view.settings.read_only) read_only_control(view);
+    if (viewing || cmd == Command::version) dump_control(view);
     if (viewing && (cmd == Command::list || !view.read_only)) {
         out.raw("<td>[").raw(cmd == Command::list ? "<b>S</b>=Show only this worker, " : "")
             .raw("<b>E</b>=Edit worker, <b>R</b>=Reset worker state, <b>T</b>=Try worker recovery]</td>\n");
@@ -225,7 +230,11 @@ void write_legend(const View& view) {
 
 std::string render_html(const StatusPage& page, const RenderContext& context, const ActionResult& result) {
     html::Out out;
-    const html::View view{page, context, settings_of(context), request_of(context), context.read_only, out};
+    const config::StatusWorker& settings = settings_of(context);
+    const StatusRequest& request = request_of(context);
+    // A read-only worker never offers E, R or T, whatever the caller decided.
+    const bool read_only = context.read_only || is_read_only(settings, request);
+    const html::View view{page, context, settings, request, read_only, out};
     html::head(view, result);
     if (!result.error && !is_action(view.request.cmd)) {
         if (shows_head(view.request.cmd)) html::versions(view);

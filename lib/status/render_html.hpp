@@ -32,6 +32,7 @@ struct Target {
     std::string_view attribute;
     unsigned add_options = 0;
     unsigned remove_options = 0;
+    bool keep_refresh = true;  // list and show keep the request's re
 
     Target() = default;
     explicit Target(Command command, std::string_view w = {}, std::string_view sw = {})
@@ -59,6 +60,8 @@ struct View {
     Target here() const;
     // Where an update/reset/recover goes back to: cmd=from (default list), its w and psw.
     Target back() const;
+    // psw: the member whose page an edit, reset or recover came from ("" when none).
+    std::string_view previous_sub_worker() const;
 };
 
 // render_html_workers.cpp

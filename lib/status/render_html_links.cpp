@@ -32,7 +32,7 @@ Params View::params(const Target& target) const {
     if (!target.sub_worker.empty()) params.emplace_back("sw", std::string(target.sub_worker));
     if (!target.attribute.empty()) params.emplace_back("att", std::string(target.attribute));
     const std::string* refresh = request.find("re");
-    if (refresh && (target.cmd == Command::list || target.cmd == Command::show)) {
+    if (refresh && target.keep_refresh && (target.cmd == Command::list || target.cmd == Command::show)) {
         params.emplace_back("re", *refresh);
     }
     if (const unsigned opt = (request.options | target.add_options) & ~target.remove_options) {
@@ -86,10 +86,14 @@ Target View::back() const {
     target.cmd = (from == Command::show || from == Command::edit) ? from : Command::list;
     if (target.cmd != Command::list) {
         target.worker = request.worker;
-        const std::string* previous = request.find("psw");
-        target.sub_worker = previous ? std::string_view(*previous) : std::string_view{};
+        target.sub_worker = previous_sub_worker();
     }
     return target;
+}
+
+std::string_view View::previous_sub_worker() const {
+    const std::string* previous = request.find("psw");
+    return previous ? std::string_view(*previous) : std::string_view{};
 }
 
 }  // namespace ajpgate::status::detail::html
