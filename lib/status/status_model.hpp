@@ -79,7 +79,7 @@ struct MemberView {
     int distance = 0;
     std::uint64_t lbmult = 0;
     std::uint64_t lbvalue = 0;
-    std::uint64_t elected = 0;
+    std::uint64_t elected = 0;       // not rendered: mod_jk's "elected" is counters.used
     std::uint64_t sessions = 0;      // picks of requests that carried no session id
     std::uint32_t errors = 0;        // errors charged to the member
     int time_to_recover_min = 0;     // seconds
@@ -123,7 +123,9 @@ struct StatusPage {
     std::string jk_version;    // what we report as mod_jk's version string
     std::int64_t now = 0;      // unix seconds; renderers format it in the local time zone
     std::vector<WorkerView> workers;
-    // cmd=dump: the configuration as read, "key=value" in file order, secrets masked.
+    // cmd=dump: the configuration as read, "key=value" in file order, without secrets (mod_jk
+    // leaves out every name ending in ".secret"; the renderers skip those too). server_root
+    // is shown first as ServerRoot=..., as mod_jk's configuration map holds it.
     std::string server_root;
     std::vector<std::pair<std::string, std::string>> dump;
 };

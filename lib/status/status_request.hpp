@@ -1,6 +1,18 @@
 // A status request's parameters, parsed once from the query string (and, for the HTML
 // forms, the POSTed body): the command, the output format and the arguments of mod_jk
 // 1.2.48's status worker (cmd, mime, w, sw, att, val<N>, re, opt, from and the edit values).
+//
+// Parsing follows mod_jk's status_parse_uri():
+//   - the text is split at '&' (empty pieces skipped); a piece without '=' or with an empty
+//     name is ignored; the name is taken as written (never decoded), the value is decoded
+//     ('+' is a space, %XX a byte);
+//   - the characters < > ? " (JK_STATUS_ESC_CHARS) are replaced by '@', once in the raw text
+//     (names included) and once more in each decoded value, so no parameter can carry markup;
+//   - a bad escape (% not followed by two hex digits) or %00 stops the parsing: the
+//     parameters before it are kept, `malformed` is set (mod_jk: "Error during parsing of URI");
+//   - a repeated name keeps its first position and takes the last value (mod_jk's jk_map_put);
+//   - cmd and mime absent: list and html; present but not a known word (even empty): unknown;
+//   - re and opt are read like atoi() (leading number, else 0; opt=-1 sets every bit).
 #pragma once
 
 #include <cstdint>
@@ -38,10 +50,12 @@ struct StatusRequest {
     int refresh = 0;               // re (seconds, HTML auto refresh)
     unsigned options = 0;          // opt
     bool malformed = false;        // a parameter could not be decoded
-    // Every parameter, decoded, in order (the edit values vwa, vlr, val0, ... are read here).
+    // Every parameter, decoded and masked, one entry per name in the order the names first
+    // appeared, with the last value given (the edit values vwa, vlr, val0, ... are read here).
     std::vector<std::pair<std::string, std::string>> params;
-    std::string query;             // the query string as received (links, auto refresh)
+    std::string query;             // the query string as received, masked (auto refresh links)
 
+    // The parameter's value, nullptr when absent (an empty value is present).
     const std::string* find(std::string_view name) const;
 };
 

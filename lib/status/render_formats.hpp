@@ -1,0 +1,15 @@
+// The renderers behind render_status(), one per format. Internal to lib/status.
+#pragma once
+
+#include <string>
+
+#include "status/status_render.hpp"
+
+namespace ajpgate::status::detail {
+
+std::string render_prop(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_txt(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_xml(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_html(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+
+}  // namespace ajpgate::status::detail
