@@ -27,7 +27,8 @@ TimeText format_time(std::int64_t unix_seconds, bool html) {
     localtime_r(&clock, &local);
     char datetime[64];
     char tz[16];
-    const std::size_t n = std::strftime(datetime, sizeof datetime, html ? "%Y-%m-%d %H:%M:%S %z" : "%Y%m%d%H%M%S", &local);
+    const char* format = html ? "%Y-%m-%d %H:%M:%S %z" : "%Y%m%d%H%M%S";
+    const std::size_t n = std::strftime(datetime, sizeof datetime, format, &local);
     const std::size_t m = std::strftime(tz, sizeof tz, "%z", &local);
     return {std::string(datetime, n), std::string(tz, m)};
 }

@@ -34,7 +34,8 @@ bool refreshing(const View& view) {
 
 void head(const View& view, const ActionResult& result) {
     Out& out = view.out;
-    out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>JK Status Manager</title>\n");
+    out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>JK Status Manager</title>\n");
     if (!result.error && is_action(view.request.cmd)) {
         out.raw("<meta http-equiv=\"refresh\" content=\"").num(kRedirectSeconds).raw(";url=")
             .raw(view.href(view.back())).raw("\">\n");
@@ -80,8 +81,10 @@ void refresh_control(const View& view) {
     } else {
         out.raw("<form method=\"get\" action=\"").text(view.context.request_uri).raw("\">\n");
         view.hidden_fields(view.params(still));
-        out.raw("<input type=\"submit\" value=\"Start auto refresh\">\n(every <input name=\"re\" type=\"text\" size=\"3\" value=\"")
-            .raw(kRefreshDefault).raw("\"> seconds)</form>\n");
+        out.raw("<input type=\"submit\" value=\"Start auto refresh\">\n")
+            .raw("(every <input name=\"re\" type=\"text\" size=\"3\" value=\"")
+            .raw(kRefreshDefault)
+            .raw("\"> seconds)</form>\n");
     }
     out.raw("</td>\n");
 }
@@ -128,7 +131,9 @@ void navigation(const View& view) {
     out.raw("<nav><table><tr>\n");
     if (viewing) refresh_control(view);
     if (viewing || cmd == Command::version || cmd == Command::dump) format_control(view);
-    if (cmd == Command::show || cmd == Command::edit || cmd == Command::version || cmd == Command::dump) back_control(view);
+    if (cmd == Command::show || cmd == Command::edit || cmd == Command::version || cmd == Command::dump) {
+        back_control(view);
+    }
     if (viewing && !view.settings.read_only) read_only_control(view);
     if (viewing || cmd == Command::version) dump_control(view);
     if (viewing && (cmd == Command::list || !view.read_only)) {

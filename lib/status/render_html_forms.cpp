@@ -19,7 +19,7 @@ struct Attribute {
     Group group;
     Kind kind;
     bool for_all_members;  // offered in the mass edit (host and port are not)
-    std::string (*value)(const AjpSettings&, const MemberView*);
+    std::string (*value)(const AjpSettings& ajp, const MemberView* member);
 };
 
 template <class T>
@@ -27,28 +27,31 @@ std::string num(T value) {
     return std::to_string(value);
 }
 
+using Ajp = const AjpSettings&;
+using Member = const MemberView*;
+
 constexpr Attribute kAttributes[] = {
-    {"vwa", "Activation", Group::balancing, Kind::activation, true, [](const AjpSettings&, const MemberView* m) { return m->activation; }},
-    {"vwf", "LB Factor", Group::balancing, Kind::number, true, [](const AjpSettings&, const MemberView* m) { return num(m->lbfactor); }},
-    {"vwn", "Route", Group::balancing, Kind::name, true, [](const AjpSettings&, const MemberView* m) { return m->route; }},
-    {"vwr", "Redirect Route", Group::balancing, Kind::name, true, [](const AjpSettings&, const MemberView* m) { return m->redirect; }},
-    {"vwc", "Cluster Domain", Group::balancing, Kind::name, true, [](const AjpSettings&, const MemberView* m) { return m->domain; }},
-    {"vwd", "Distance", Group::balancing, Kind::number, true, [](const AjpSettings&, const MemberView* m) { return num(m->distance); }},
-    {"vahst", "Hostname", Group::ajp, Kind::name, false, [](const AjpSettings& a, const MemberView*) { return a.host; }},
-    {"vaprt", "Port", Group::ajp, Kind::number, false, [](const AjpSettings& a, const MemberView*) { return num(a.port); }},
+    {"vwa", "Activation", Group::balancing, Kind::activation, true, [](Ajp, Member m) { return m->activation; }},
+    {"vwf", "LB Factor", Group::balancing, Kind::number, true, [](Ajp, Member m) { return num(m->lbfactor); }},
+    {"vwn", "Route", Group::balancing, Kind::name, true, [](Ajp, Member m) { return m->route; }},
+    {"vwr", "Redirect Route", Group::balancing, Kind::name, true, [](Ajp, Member m) { return m->redirect; }},
+    {"vwc", "Cluster Domain", Group::balancing, Kind::name, true, [](Ajp, Member m) { return m->domain; }},
+    {"vwd", "Distance", Group::balancing, Kind::number, true, [](Ajp, Member m) { return num(m->distance); }},
+    {"vahst", "Hostname", Group::ajp, Kind::name, false, [](Ajp a, Member) { return a.host; }},
+    {"vaprt", "Port", Group::ajp, Kind::number, false, [](Ajp a, Member) { return num(a.port); }},
     {"vacpt", "Connection Pool Timeout", Group::ajp, Kind::number, true,
-     [](const AjpSettings& a, const MemberView*) { return num(a.connection_pool_timeout); }},
-    {"vapng", "Ping Timeout", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.ping_timeout); }},
-    {"vact", "Connect Timeout", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.connect_timeout); }},
-    {"vapt", "Prepost Timeout", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.prepost_timeout); }},
-    {"vart", "Reply Timeout", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.reply_timeout); }},
-    {"var", "Retries", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.retries); }},
-    {"vari", "Retry Interval", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.retry_interval); }},
+     [](Ajp a, Member) { return num(a.connection_pool_timeout); }},
+    {"vapng", "Ping Timeout", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.ping_timeout); }},
+    {"vact", "Connect Timeout", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.connect_timeout); }},
+    {"vapt", "Prepost Timeout", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.prepost_timeout); }},
+    {"vart", "Reply Timeout", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.reply_timeout); }},
+    {"var", "Retries", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.retries); }},
+    {"vari", "Retry Interval", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.retry_interval); }},
     {"vacpi", "Connection Ping Interval", Group::ajp, Kind::number, true,
-     [](const AjpSettings& a, const MemberView*) { return num(a.connection_ping_interval); }},
-    {"varo", "Recovery Options", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.recovery_options); }},
-    {"vabl", "Busy Limit", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.busy_limit); }},
-    {"vamps", "Max Packet Size", Group::ajp, Kind::number, true, [](const AjpSettings& a, const MemberView*) { return num(a.max_packet_size); }},
+     [](Ajp a, Member) { return num(a.connection_ping_interval); }},
+    {"varo", "Recovery Options", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.recovery_options); }},
+    {"vabl", "Busy Limit", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.busy_limit); }},
+    {"vamps", "Max Packet Size", Group::ajp, Kind::number, true, [](Ajp a, Member) { return num(a.max_packet_size); }},
 };
 
 const Attribute* find_attribute(std::string_view code) {
@@ -97,12 +100,13 @@ void number_row(const View& view, std::string_view label, std::string_view name,
 // A hidden 0 before the box: unchecked, the update still learns "off" (last value wins).
 void checkbox_row(const View& view, std::string_view label, std::string_view name, bool checked) {
     view.out.raw("<tr><td>").text(label).raw(":</td><td><input type=\"hidden\" name=\"").text(name)
-        .raw("\" value=\"0\"><input name=\"").text(name).raw("\" type=\"checkbox\" value=\"1\"").raw(checked ? " checked" : "")
+        .raw("\" value=\"0\"><input name=\"").text(name).raw("\" type=\"checkbox\" value=\"1\"")
+        .raw(checked ? " checked" : "")
         .raw("></td></tr>\n");
 }
 
-void choice_row(const View& view, std::string_view label, std::string_view name, std::initializer_list<std::string_view> options,
-                std::string_view current) {
+void choice_row(const View& view, std::string_view label, std::string_view name,
+                std::initializer_list<std::string_view> options, std::string_view current) {
     view.out.raw("<tr><td>").text(label).raw(":</td><td>");
     int code = 0;
     for (std::string_view option : options) {
@@ -185,7 +189,8 @@ void write_edit(const View& view) {
     const auto* lb = worker ? std::get_if<LbView>(worker) : nullptr;
     if (!lb) return;
     if (!view.request.sub_worker.empty()) {
-        if (const MemberView* member = find_member(*lb, view.request.sub_worker)) member_form(view, member->ajp, member);
+        const MemberView* member = find_member(*lb, view.request.sub_worker);
+        if (member) member_form(view, member->ajp, member);
     } else if (view.request.find("att")) {
         all_members_form(view, *lb);
     } else {

@@ -27,7 +27,8 @@ void show_link(const View& view, unsigned option, std::string_view label) {
 
 // "count (rate/sec)", mod_jk's per-second average since the last reset (-1: no time yet).
 void count_cell(const View& view, std::uint64_t count, std::int64_t seconds) {
-    view.out.raw("<td>").num(count).raw(" (").num(seconds > 0 ? static_cast<long long>(count) / seconds : -1LL).raw("/sec)</td>");
+    const long long rate = seconds > 0 ? static_cast<long long>(count) / seconds : -1;
+    view.out.raw("<td>").num(count).raw(" (").num(rate).raw("/sec)</td>");
 }
 
 void bytes_cell(const View& view, std::uint64_t bytes, std::int64_t seconds) {
@@ -40,7 +41,8 @@ void text_or_none(const View& view, std::string_view text) {
 }
 
 void error_time_cell(const View& view, std::int64_t error_time) {
-    error_time > 0 ? view.out.cell(format_time(error_time, true).datetime) : view.out.raw("<td>").raw(kNone).raw("</td>");
+    error_time > 0 ? view.out.cell(format_time(error_time, true).datetime)
+                   : view.out.raw("<td>").raw(kNone).raw("</td>");
 }
 
 void maps(const View& view, std::string_view worker, const std::vector<MapEntry>& entries) {
@@ -261,7 +263,8 @@ void list_type(const View& view, int count, unsigned option, std::string_view wh
         return;
     }
     const char* plural = count > 1 ? "s" : "";
-    out.raw("<hr><h2>Listing ").raw(what).raw(" Worker").raw(plural).raw(" (").num(count).raw(" Worker").raw(plural).raw(") ");
+    out.raw("<hr><h2>Listing ").raw(what).raw(" Worker").raw(plural);
+    out.raw(" (").num(count).raw(" Worker").raw(plural).raw(") ");
     hide_link(view, option);
     out.raw("</h2>\n");
     for (const WorkerView& worker : view.page.workers) {

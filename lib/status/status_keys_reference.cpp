@@ -26,7 +26,8 @@ template <class Item>
 void describe(std::string& out, const Section<Item>& section, std::string_view item, std::string_view owner,
               std::string_view note) {
     out += "\n## " + std::string(section.title.substr(0, section.title.size() - 1)) + "\n\n";
-    out += "txt line `" + std::string(section.title) + " ...`, xml element `<jk:" + std::string(section.xml_element) + ">`.";
+    out += "txt line `" + std::string(section.title) + " ...`, ";
+    out += "xml element `<jk:" + std::string(section.xml_element) + ">`.";
     if (!note.empty()) {
         out += " " + std::string(note);
     }
@@ -37,8 +38,8 @@ void describe(std::string& out, const Section<Item>& section, std::string_view i
             if (field.quote == Quote::yes && !field.txt.empty()) {
                 txt += " (quoted)";
             }
-            out += "| " + prop_pattern(field.scope, field.prop, item, owner) + " | " + txt + " | " + cell(field.xml) + " | " +
-                   (field.shown ? "when set" : "always") + " |\n";
+            out += "| " + prop_pattern(field.scope, field.prop, item, owner) + " | " + txt + " | ";
+            out += cell(field.xml) + " | " + (field.shown ? "when set" : "always") + " |\n";
         }
     }
 }

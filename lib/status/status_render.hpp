@@ -37,7 +37,7 @@ struct RenderContext {
     const config::StatusWorker* settings = nullptr;  // prefix, ns, xmlns, doctype, css, read_only
     const StatusRequest* request = nullptr;
     std::string request_uri;   // the status worker's URI as requested (links, forms)
-    bool read_only = false;    // the worker's read_only, or opt=0x20 (see is_read_only)
+    bool read_only = false;    // the worker's read_only, or opt=0x20 (see is_read_only; html ORs it in)
 };
 
 struct Rendered {

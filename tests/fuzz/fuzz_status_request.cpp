@@ -71,8 +71,8 @@ void render_every_mime(const status::StatusPage& page, status::StatusRequest req
         const status::Rendered rendered = status::render_status(page, context, status::ActionResult{error});
         require(!rendered.body.empty());
         if (mime == status::Mime::xml) {
-            xmlDoc* doc = xmlReadMemory(rendered.body.data(), static_cast<int>(rendered.body.size()), "fuzz.xml", nullptr,
-                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+            xmlDoc* doc = xmlReadMemory(rendered.body.data(), static_cast<int>(rendered.body.size()), "fuzz.xml",
+                                        nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
             require(doc != nullptr);
             xmlFreeDoc(doc);
         }

@@ -33,8 +33,8 @@ using namespace status_test;
 enum class Settings { jkstatus, jkstatus2, jkstatus3 };
 
 struct Case {
-    const char* golden;      // data/status/<golden>.<format>
-    const char* query;       // without mime
+    const char* golden;  // data/status/<golden>.<format>
+    const char* query;   // without mime
     Settings settings = Settings::jkstatus;
     const char* action_error = nullptr;  // the command's own failure, as modules/ reports it
     bool denied = false;
@@ -121,7 +121,10 @@ void test_dump(void**) {
     bool in_config = false;
     std::istringstream lines(golden);
     for (std::string line; std::getline(lines, line);) {
-        if (line.starts_with("ServerRoot=")) { in_config = true; continue; }
+        if (line.starts_with("ServerRoot=")) {
+            in_config = true;
+            continue;
+        }
         if (!in_config || line.starts_with("worker.result.")) continue;
         const auto eq = line.find('=');
         page.dump.emplace_back(line.substr(0, eq), line.substr(eq + 1));
@@ -162,7 +165,8 @@ void test_content_types(void**) {
     const config::StatusWorker settings = jkstatus();
     for (const char* format : {"xml", "html", "txt"}) {
         const std::string header = read_data(std::string("headers.") + format);
-        const std::string ours = "Content-Type: " + answer(page, settings, std::string("mime=") + format).content_type + "\n";
+        const std::string ours =
+            "Content-Type: " + answer(page, settings, std::string("mime=") + format).content_type + "\n";
         assert_string_equal(ours.c_str(), header.c_str());
     }
     assert_string_equal(answer(page, settings, "mime=prop").content_type.c_str(), "text/plain");
@@ -182,11 +186,8 @@ void test_xmllint(void**) {
 
 int main() {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_dump),
-        cmocka_unit_test(test_request_errors),
-        cmocka_unit_test(test_content_types),
-        cmocka_unit_test(test_xmllint),
+        cmocka_unit_test(test_cases),         cmocka_unit_test(test_dump),    cmocka_unit_test(test_request_errors),
+        cmocka_unit_test(test_content_types), cmocka_unit_test(test_xmllint),
     };
     return cmocka_run_group_tests_name("status_golden", tests, setup_utc, nullptr);
 }

@@ -71,7 +71,8 @@ public:
     static std::string hidden(xmlNode* form, const char* name) {
         std::string value;
         walk(form->children, [&](xmlNode* n) {
-            if (xmlStrcasecmp(n->name, BAD_CAST "input") == 0 && attr(n, "type") == "hidden" && attr(n, "name") == name) {
+            if (xmlStrcasecmp(n->name, BAD_CAST "input") == 0 && attr(n, "type") == "hidden" &&
+                attr(n, "name") == name) {
                 value = attr(n, "value");
             }
         });
@@ -113,8 +114,9 @@ status::StatusPage hostile_page() {
     return page;
 }
 
-status::Rendered render_with(const status::StatusPage& page, const config::StatusWorker& settings, const std::string& query,
-                             const std::string& uri, std::optional<std::string> error = std::nullopt) {
+status::Rendered render_with(const status::StatusPage& page, const config::StatusWorker& settings,
+                             const std::string& query, const std::string& uri,
+                             std::optional<std::string> error = std::nullopt) {
     const status::StatusRequest request = status::parse_status_request(query);
     status::RenderContext context;
     context.settings = &settings;
@@ -145,9 +147,13 @@ void test_hostile_values_are_escaped(void**) {
     settings.css = kHostile;
     const std::string uri = std::string("/jk") + kHostile;
     const std::string lb = std::string("w=") + html::url_encode(kHostile);
-    const std::vector<std::string> queries{"cmd=list&re=5", "cmd=show&" + lb, "cmd=edit&" + lb,
-                                          "cmd=edit&" + lb + "&att=vwn", "cmd=dump", "cmd=update&" + lb + "&from=show",
-                                          "cmd=list&x=" + html::url_encode(kHostile)};
+    const std::vector<std::string> queries{"cmd=list&re=5",
+                                           "cmd=show&" + lb,
+                                           "cmd=edit&" + lb,
+                                           "cmd=edit&" + lb + "&att=vwn",
+                                           "cmd=dump",
+                                           "cmd=update&" + lb + "&from=show",
+                                           "cmd=list&x=" + html::url_encode(kHostile)};
     for (const std::string& query : queries) {
         const std::string html = render_with(page, settings, query, uri).body;
         expect_inert(html);
@@ -261,8 +267,9 @@ void test_read_only(void**) {
     const status::StatusPage page = golden_page();
     const std::string writable = render(page, jkstatus(), "cmd=list").body;
     assert_int_equal(count_text(Page(writable), "a", "E"), 2 + 10 + 2 + 1);
-    for (const auto& [settings, query] : {std::pair{jkstatus2(), "cmd=list"}, std::pair{jkstatus(), "cmd=list&opt=32"},
-                                          std::pair{jkstatus2(), "cmd=show&w=lb"}, std::pair{jkstatus(), "cmd=show&w=lb&opt=32"}}) {
+    for (const auto& [settings, query] :
+         {std::pair{jkstatus2(), "cmd=list"}, std::pair{jkstatus(), "cmd=list&opt=32"},
+          std::pair{jkstatus2(), "cmd=show&w=lb"}, std::pair{jkstatus(), "cmd=show&w=lb&opt=32"}}) {
         const std::string body = render(page, settings, query).body;
         const Page html(body);
         assert_int_equal(count_text(html, "a", "E"), 0);
@@ -290,8 +297,8 @@ void test_edit_forms(void**) {
     for (xmlNode* input : lb.all("input")) {
         if (Page::attr(input, "type") != "hidden") names.push_back(Page::attr(input, "name"));
     }
-    const std::vector<std::string> expected{"vlr", "vlri", "vlt", "vlee", "vlx", "vls", "vlf", "vlm", "vlm", "vlm", "vlm", "vlm",
-                                            "vll", "vll", ""};
+    const std::vector<std::string> expected{"vlr", "vlri", "vlt", "vlee", "vlx", "vls", "vlf", "vlm",
+                                            "vlm", "vlm",  "vlm", "vlm",  "vll", "vll", ""};
     assert_true(names == expected);
 
     const Page member(render(page, jkstatus(), "cmd=edit&w=lb&sw=a_ok&from=show&psw=a_ok").body);
@@ -313,7 +320,8 @@ void test_edit_forms(void**) {
     for (xmlNode* input : all.all("input")) values += Page::attr(input, "name").starts_with("val");
     assert_int_equal(values, 10);
     assert_string_equal(Page::hidden(all.all("form")[0], "att").c_str(), "vwf");
-    assert_true(render(page, jkstatus(), "cmd=edit&w=lb&att=bogus").body.find("Unknown attribute") != std::string::npos);
+    assert_true(render(page, jkstatus(), "cmd=edit&w=lb&att=bogus").body.find("Unknown attribute") !=
+                std::string::npos);
     // The standalone ajp worker has no balancing settings.
     const std::string solo = render(page, jkstatus(), "cmd=edit&w=solo").body;
     assert_true(solo.find("name=\"vahst\"") != std::string::npos);
@@ -332,7 +340,8 @@ void test_results(void**) {
     const std::string back_to_list = render(page, jkstatus(), "cmd=update&w=lb").body;
     assert_true(back_to_list.find("3;url=/jkstatus?cmd=list\"") != std::string::npos);
 
-    const std::string failed = render(page, jkstatus(), "cmd=show&w=nosuch", std::string(status::messages::kUnknownWorker)).body;
+    const std::string failed =
+        render(page, jkstatus(), "cmd=show&w=nosuch", std::string(status::messages::kUnknownWorker)).body;
     assert_true(failed.find("Result: ERROR - Could not find given worker") != std::string::npos);
     assert_true(failed.find("http-equiv") == std::string::npos);
     assert_true(failed.find("<table") == std::string::npos);
@@ -342,8 +351,9 @@ void test_results(void**) {
 void test_sections_and_options(void**) {
     const status::StatusPage page = golden_page();
     const std::string list = render(page, jkstatus(), "cmd=list").body;
-    for (const char* part : {"Listing Load Balancing Workers (2 Workers)", "Listing AJP Worker (1 Worker)", "URI Mappings for lb (17 maps)",
-                             "<h2>Legend", "Worker Status for solo", "<td>5</td><td>1</td><td>4</td>", "1.8K (60 /sec)"}) {
+    for (const char* part : {"Listing Load Balancing Workers (2 Workers)", "Listing AJP Worker (1 Worker)",
+                             "URI Mappings for lb (17 maps)", "<h2>Legend", "Worker Status for solo",
+                             "<td>5</td><td>1</td><td>4</td>", "1.8K (60 /sec)"}) {
         assert_true(list.find(part) != std::string::npos);
     }
     const std::string hidden = render(page, jkstatus(), "cmd=list&opt=" + std::to_string(0x1FF & ~0x20)).body;
@@ -376,10 +386,19 @@ void test_page_frame(void**) {
 
 void test_size_text(void**) {
     using html::size_text;
-    const std::pair<std::uint64_t, const char*> cases[] = {
-        {0, "0 "}, {972, "972 "}, {973, "1.0K"}, {1024, "1.0K"}, {1536, "1.5K"}, {9 * 1024 + 972, "9.9K"},
-        {9 * 1024 + 973, "10K"}, {10 * 1024 + 511, "10K"}, {10 * 1024 + 512, "11K"}, {972 * 1024, "972K"},
-        {973 * 1024, "1.0M"}, {5ULL << 30, "5.0G"}, {~0ULL, "16E"}};
+    const std::pair<std::uint64_t, const char*> cases[] = {{0, "0 "},
+                                                           {972, "972 "},
+                                                           {973, "1.0K"},
+                                                           {1024, "1.0K"},
+                                                           {1536, "1.5K"},
+                                                           {9 * 1024 + 972, "9.9K"},
+                                                           {9 * 1024 + 973, "10K"},
+                                                           {10 * 1024 + 511, "10K"},
+                                                           {10 * 1024 + 512, "11K"},
+                                                           {972 * 1024, "972K"},
+                                                           {973 * 1024, "1.0M"},
+                                                           {5ULL << 30, "5.0G"},
+                                                           {~0ULL, "16E"}};
     for (const auto& [bytes, text] : cases) assert_string_equal(size_text(bytes).c_str(), text);
 }
 
@@ -387,11 +406,16 @@ void test_size_text(void**) {
 
 int main() {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostile_values_are_escaped), cmocka_unit_test(test_state_changes_are_posted),
-        cmocka_unit_test(test_actions),                    cmocka_unit_test(test_auto_refresh),
-        cmocka_unit_test(test_read_only),                  cmocka_unit_test(test_edit_forms),
-        cmocka_unit_test(test_results),                    cmocka_unit_test(test_sections_and_options),
-        cmocka_unit_test(test_page_frame),                 cmocka_unit_test(test_size_text),
+        cmocka_unit_test(test_hostile_values_are_escaped),
+        cmocka_unit_test(test_state_changes_are_posted),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_auto_refresh),
+        cmocka_unit_test(test_read_only),
+        cmocka_unit_test(test_edit_forms),
+        cmocka_unit_test(test_results),
+        cmocka_unit_test(test_sections_and_options),
+        cmocka_unit_test(test_page_frame),
+        cmocka_unit_test(test_size_text),
     };
     return cmocka_run_group_tests_name("status_html", tests, setup_utc, nullptr);
 }

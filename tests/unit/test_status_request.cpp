@@ -28,19 +28,25 @@ void test_defaults(void**) {
 }
 
 void test_commands_and_mimes(void**) {
-    struct { const char* text; Command cmd; } const commands[] = {
-        {"list", Command::list}, {"show", Command::show}, {"edit", Command::edit},
-        {"update", Command::update}, {"reset", Command::reset}, {"recover", Command::recover},
-        {"version", Command::version}, {"dump", Command::dump}, {"LIST", Command::unknown},
-        {"", Command::unknown}, {"unknown", Command::unknown}};
+    struct {
+        const char* text;
+        Command cmd;
+    } const commands[] = {{"list", Command::list},       {"show", Command::show},      {"edit", Command::edit},
+                          {"update", Command::update},   {"reset", Command::reset},    {"recover", Command::recover},
+                          {"version", Command::version}, {"dump", Command::dump},      {"LIST", Command::unknown},
+                          {"", Command::unknown},        {"unknown", Command::unknown}};
     for (const auto& c : commands) {
-        assert_int_equal(static_cast<int>(parse_status_request(std::string("cmd=") + c.text).cmd), static_cast<int>(c.cmd));
+        assert_int_equal(static_cast<int>(parse_status_request(std::string("cmd=") + c.text).cmd),
+                         static_cast<int>(c.cmd));
     }
-    struct { const char* text; Mime mime; } const mimes[] = {
-        {"html", Mime::html}, {"xml", Mime::xml}, {"prop", Mime::prop}, {"txt", Mime::txt},
-        {"text", Mime::unknown}, {"", Mime::unknown}};
+    struct {
+        const char* text;
+        Mime mime;
+    } const mimes[] = {{"html", Mime::html}, {"xml", Mime::xml},      {"prop", Mime::prop},
+                       {"txt", Mime::txt},   {"text", Mime::unknown}, {"", Mime::unknown}};
     for (const auto& m : mimes) {
-        assert_int_equal(static_cast<int>(parse_status_request(std::string("mime=") + m.text).mime), static_cast<int>(m.mime));
+        assert_int_equal(static_cast<int>(parse_status_request(std::string("mime=") + m.text).mime),
+                         static_cast<int>(m.mime));
     }
     assert_string_equal(std::string(to_string(Command::recover)).c_str(), "recover");
     assert_string_equal(std::string(to_string(Mime::prop)).c_str(), "prop");
@@ -144,11 +150,11 @@ void test_form(void**) {
 
 int main() {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),        cmocka_unit_test(test_commands_and_mimes),
-        cmocka_unit_test(test_arguments),       cmocka_unit_test(test_decoding),
-        cmocka_unit_test(test_masking),         cmocka_unit_test(test_pieces_without_value),
-        cmocka_unit_test(test_repeats),         cmocka_unit_test(test_numbers_like_atoi),
-        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_form),
+        cmocka_unit_test(test_defaults),  cmocka_unit_test(test_commands_and_mimes),
+        cmocka_unit_test(test_arguments), cmocka_unit_test(test_decoding),
+        cmocka_unit_test(test_masking),   cmocka_unit_test(test_pieces_without_value),
+        cmocka_unit_test(test_repeats),   cmocka_unit_test(test_numbers_like_atoi),
+        cmocka_unit_test(test_malformed), cmocka_unit_test(test_form),
     };
     return cmocka_run_group_tests_name("status_request", tests, nullptr, nullptr);
 }

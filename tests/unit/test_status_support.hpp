@@ -37,11 +37,24 @@ inline std::string read_data(const std::string& name) {
 // Values that depend on when the page was taken, under every spelling the formats use; lbvalue
 // too: every maintenance run (worker.maintain) decays it.
 inline constexpr std::array<std::string_view, 19> kVolatile{"lbvalue",
-    "time_datetime", "time_tz", "time_unix", "datetime", "tz", "unix",
-    "last_reset_at", "last_reset_ago",
-    "error_time_datetime", "error_time_tz", "error_time_unix seconds", "error_time_ago seconds",
-    "error_time_unix_seconds", "error_time_ago",
-    "time_to_maintenance_min", "time_to_maintenance_max", "time_to_recover_min", "time_to_recover_max"};
+                                                            "time_datetime",
+                                                            "time_tz",
+                                                            "time_unix",
+                                                            "datetime",
+                                                            "tz",
+                                                            "unix",
+                                                            "last_reset_at",
+                                                            "last_reset_ago",
+                                                            "error_time_datetime",
+                                                            "error_time_tz",
+                                                            "error_time_unix seconds",
+                                                            "error_time_ago seconds",
+                                                            "error_time_unix_seconds",
+                                                            "error_time_ago",
+                                                            "time_to_maintenance_min",
+                                                            "time_to_maintenance_max",
+                                                            "time_to_recover_min",
+                                                            "time_to_recover_max"};
 
 inline bool is_volatile(std::string_view key) {
     for (std::string_view name : kVolatile) {
@@ -97,8 +110,9 @@ inline void canonical_element(const xmlNode* node, int depth, std::string& out) 
         if (node->ns && node->ns->prefix) out += std::string(reinterpret_cast<const char*>(node->ns->prefix)) + ":";
         out += reinterpret_cast<const char*>(node->name);
         for (const xmlNs* ns = node->nsDef; ns; ns = ns->next) {
-            out += std::string(" xmlns") + (ns->prefix ? ":" + std::string(reinterpret_cast<const char*>(ns->prefix)) : "") +
-                   "=\"" + reinterpret_cast<const char*>(ns->href) + "\"";
+            out += std::string(" xmlns") +
+                   (ns->prefix ? ":" + std::string(reinterpret_cast<const char*>(ns->prefix)) : "") + "=\"" +
+                   reinterpret_cast<const char*>(ns->href) + "\"";
         }
         for (const xmlAttr* attr = node->properties; attr; attr = attr->next) {
             const std::string name = reinterpret_cast<const char*>(attr->name);
@@ -133,14 +147,15 @@ inline std::string first_difference(const std::string& ours, const std::string& 
         const bool more_b = static_cast<bool>(std::getline(b, y));
         if (!more_a && !more_b) return {};
         if (!more_a || !more_b || x != y) {
-            return "line " + std::to_string(line) + "\n  ours:   " + (more_a ? x : "(end)") + "\n  mod_jk: " + (more_b ? y : "(end)");
+            return "line " + std::to_string(line) + "\n  ours:   " + (more_a ? x : "(end)") +
+                   "\n  mod_jk: " + (more_b ? y : "(end)");
         }
     }
 }
 
-inline ajpgate::status::Rendered render(const ajpgate::status::StatusPage& page, const ajpgate::config::StatusWorker& settings,
-                                        std::string_view query, std::optional<std::string> error = std::nullopt,
-                                        std::string_view form = {}) {
+inline ajpgate::status::Rendered render(const ajpgate::status::StatusPage& page,
+                                        const ajpgate::config::StatusWorker& settings, std::string_view query,
+                                        std::optional<std::string> error = std::nullopt, std::string_view form = {}) {
     const ajpgate::status::StatusRequest request = ajpgate::status::parse_status_request(query, form);
     ajpgate::status::RenderContext context;
     context.settings = &settings;
