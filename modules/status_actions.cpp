@@ -7,6 +7,7 @@
 #include "modules/lb_shared.hpp"
 #include "modules/status_snapshot.hpp"
 #include "status/status_edit.hpp"
+#include "status/status_messages.hpp"
 
 namespace ajpgate::httpd {
 
@@ -73,7 +74,7 @@ ActionOutcome run_update(ChildRuntime& runtime, const status::StatusRequest& req
     ActionOutcome out;
     const auto ref = runtime.workers().find(request.worker);
     if (!ref || ref->type == config::WorkerType::status) {
-        out.error = "worker type not implemented";
+        out.error = std::string(status::messages::kUpdateFailed);
         return out;
     }
     if (ref->type == config::WorkerType::lb) {
@@ -97,7 +98,7 @@ ActionOutcome run_reset(ChildRuntime& runtime, const status::StatusRequest& requ
     const auto ref = runtime.workers().find(request.worker);
     const LbShared& shared = runtime.lb_shared();
     if (!ref || ref->type == config::WorkerType::status) {
-        out.error = "Reset failed";
+        out.error = std::string(status::messages::kResetFailed);
         return out;
     }
     if (ref->type == config::WorkerType::ajp13) {
@@ -115,7 +116,7 @@ ActionOutcome run_reset(ChildRuntime& runtime, const status::StatusRequest& requ
     }
     const auto m = member_index(runtime, ref->index, request.sub_worker);
     if (!m) {
-        out.error = "could not find sub worker";
+        out.error = std::string(status::messages::kUnknownSubWorker);
         return out;
     }
     balancer::reset_member(view, *m);
@@ -128,22 +129,22 @@ ActionOutcome run_recover(ChildRuntime& runtime, const status::StatusRequest& re
     ActionOutcome out;
     const auto ref = runtime.workers().find(request.worker);
     if (request.sub_worker.empty()) {
-        out.error = "NULL or EMPTY sub_worker param";
+        out.error = "NULL or EMPTY sub_worker param";  // mod_jk's wording for recover alone
         return out;
     }
     if (!ref || ref->type != config::WorkerType::lb) {
-        out.error = "worker type has no sub workers";
+        out.error = std::string(status::messages::kNoSubWorkers);
         return out;
     }
     const auto m = member_index(runtime, ref->index, request.sub_worker);
     if (!m) {
-        out.error = "could not find sub worker";
+        out.error = std::string(status::messages::kUnknownSubWorker);
         return out;
     }
     const config::LbWorker& lb = runtime.lb(ref->index);
     const balancer::LbStateView& view = runtime.lb_shared().view(ref->index);
     if (!balancer::mark_for_recovery(lb, view, *m)) {
-        out.error = "Marking worker for recovery failed";
+        out.error = std::string(status::messages::kRecoverFailed);
         return out;
     }
     out.changes.push_back("Status worker '" + status_name + "' marked worker '" + request.worker + "' sub worker '" +

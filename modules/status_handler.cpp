@@ -57,10 +57,6 @@ std::string own_origin(request_rec* r) {
            (host ? std::string(host) : std::string(ap_get_server_name(r)) + ":" + std::to_string(ap_get_server_port(r)));
 }
 
-bool needs_worker(status::Command cmd) {
-    return cmd != status::Command::list && cmd != status::Command::version && cmd != status::Command::dump;
-}
-
 ActionOutcome run_action(ChildRuntime& runtime, const status::StatusRequest& request, const config::StatusWorker& worker,
                          request_rec* r) {
     switch (request.cmd) {
@@ -92,34 +88,22 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
     if (!read_form(r, form, refused)) return refused;
     const status::StatusRequest request = status::parse_status_request(r->args ? r->args : "", form);
 
-    status::AccessRequest asked;
-    asked.cmd = request.cmd;
-    asked.options = request.options;
-    if (r->user) asked.remote_user = r->user;
-    asked.sec_fetch_site = header(r, "Sec-Fetch-Site");
-    asked.origin = header(r, "Origin");
-    asked.own_origin = own_origin(r);
-    const status::Access access = status::decide_access(worker, asked);
-    if (access.verdict == status::Verdict::cross_site) {
+    status::BrowserHints hints;
+    hints.sec_fetch_site = header(r, "Sec-Fetch-Site");
+    hints.origin = header(r, "Origin");
+    hints.own_origin = own_origin(r);
+    if (status::refused_as_cross_site(request.cmd, hints)) {
         logger.log(log::Level::warn, msg::status_refused,
-                   "Status worker '" + worker.name + "': " + std::string(status::to_string(request.cmd)) + " refused, " +
-                       access.message + " (" + who(r) + ", Origin " + asked.origin.value_or("none") +
-                       ", Sec-Fetch-Site " + asked.sec_fetch_site.value_or("none") + ")");
+                   "Status worker '" + worker.name + "': " + std::string(status::to_string(request.cmd)) +
+                       " refused: sent by another site's page (" + who(r) + ", Origin " + hints.origin.value_or("none") +
+                       ", Sec-Fetch-Site " + hints.sec_fetch_site.value_or("none") + ")");
         return HTTP_FORBIDDEN;
     }
 
-    status::ActionResult result;
-    if (access.verdict != status::Verdict::allowed) {
-        result.error = access.message;
-    } else if (request.cmd == status::Command::unknown) {
-        result.error = "Invalid command.";
-    } else if (request.mime == status::Mime::unknown) {
-        result.error = "Invalid mime type.";
-    }
+    const std::optional<std::string_view> user = r->user ? std::optional<std::string_view>(r->user) : std::nullopt;
     status::StatusPage page = take_snapshot(r, runtime, global);
-    if (!result.error && needs_worker(request.cmd)) {
-        result.error = status::check_target(page, request, request.cmd == status::Command::update);
-    }
+    status::ActionResult result;
+    result.error = status::request_error(page, request, worker, !status::user_allowed(worker, user));
     if (!result.error && status::changes_state(request.cmd)) {
         const ActionOutcome outcome = run_action(runtime, request, worker, r);
         for (const auto& change : outcome.changes) {
@@ -136,7 +120,7 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
     context.settings = &worker;
     context.request = &request;
     context.request_uri = r->uri;
-    context.read_only = access.read_only;
+    context.read_only = status::is_read_only(worker, request);
     return send(r, status::render_status(page, context, result));
 }
 

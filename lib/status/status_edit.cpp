@@ -1,6 +1,7 @@
 #include "status/status_edit.hpp"
 
 #include "config/uri_pattern.hpp"
+#include "status/status_messages.hpp"
 
 #include <chrono>
 #include <algorithm>
@@ -356,7 +357,7 @@ UpdateResult plan_update(LbValues& lb, const StatusRequest& request, std::string
         }
         if (!wildcard) break;
     }
-    if (!found) result.error = "could not find sub worker";
+    if (!found) result.error = std::string(messages::kUnknownSubWorker);
     return result;
 }
 
