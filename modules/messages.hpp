@@ -26,7 +26,7 @@ inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went 
 inline constexpr log::Code failed_status{"AJPG0118"};      // error: status listed in fail_on_status (503)
 inline constexpr log::Code retried{"AJPG0119"};           // info: answered, but only on a later attempt
 inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
-inline constexpr log::Code unsupported_worker{"AJPG0121"};  // error: worker type not served yet
+// AJPG0121 (a worker type not served yet) is retired: every type is served now.
 inline constexpr log::Code request_log{"AJPG0130"};         // JkRequestLogFormat line
 inline constexpr log::Code lb_failover{"AJPG0140"};        // warn: an lb member failed, another one tries
 inline constexpr log::Code lb_unavailable{"AJPG0141"};     // error: no lb member can serve (503)
