@@ -70,11 +70,7 @@ StatusVerdict classify_status(std::span<const int> fail_on_status, int status) n
 void begin_request(const LbStateView& state, std::size_t member) noexcept {
     if (!state.valid() || member >= state.size()) return;
     MemberSlot& slot = state.member(member);
-    const std::int32_t busy = shared(slot.busy).fetch_add(1) + 1;
-    auto max_busy = shared(slot.max_busy);
-    std::int32_t seen = max_busy.load(std::memory_order_relaxed);
-    while (busy > seen && !max_busy.compare_exchange_weak(seen, busy, std::memory_order_relaxed)) {
-    }
+    raise_max(slot.max_busy, shared(slot.busy).fetch_add(1) + 1);
 }
 
 HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, std::size_t member,

@@ -7,11 +7,7 @@ namespace ajpgate::balancer {
 void lb_request_begin(const LbStateView& view) noexcept {
     if (!view.valid()) return;
     LbHeader& h = view.header();
-    const std::int32_t busy = shared(h.busy).fetch_add(1, std::memory_order_relaxed) + 1;
-    auto max = shared(h.max_busy);
-    std::int32_t seen = max.load(std::memory_order_relaxed);
-    while (busy > seen && !max.compare_exchange_weak(seen, busy, std::memory_order_relaxed)) {
-    }
+    raise_max(h.max_busy, shared(h.busy).fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
 void lb_request_end(const LbStateView& view) noexcept {

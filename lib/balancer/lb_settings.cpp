@@ -6,25 +6,20 @@ namespace ajpgate::balancer {
 
 namespace {
 
-template <typename T> T load(const T& field) { return std::atomic_ref<T>(const_cast<T&>(field)).load(std::memory_order_relaxed); }
-template <typename T, typename V> void store(T& field, V value) {
-    std::atomic_ref<T>(field).store(static_cast<T>(value), std::memory_order_relaxed);
-}
-
 void store_fields(LbHeader& h, const LbSettings& s) noexcept {
-    store(h.retries, s.retries);
-    store(h.retry_interval_ms, s.retry_interval.count());
-    store(h.recover_time_s, s.recover_time.count());
-    store(h.error_escalation_time_s, s.error_escalation_time.count());
-    store(h.max_reply_timeouts, s.max_reply_timeouts);
-    store(h.sticky_session, s.sticky_session ? 1 : 0);
-    store(h.sticky_session_force, s.sticky_session_force ? 1 : 0);
-    store(h.method, static_cast<std::uint8_t>(s.method));
-    store(h.lock, static_cast<std::uint8_t>(s.lock));
+    store_relaxed(h.retries, s.retries);
+    store_relaxed(h.retry_interval_ms, s.retry_interval.count());
+    store_relaxed(h.recover_time_s, s.recover_time.count());
+    store_relaxed(h.error_escalation_time_s, s.error_escalation_time.count());
+    store_relaxed(h.max_reply_timeouts, s.max_reply_timeouts);
+    store_relaxed(h.sticky_session, s.sticky_session ? 1 : 0);
+    store_relaxed(h.sticky_session_force, s.sticky_session_force ? 1 : 0);
+    store_relaxed(h.method, static_cast<std::uint8_t>(s.method));
+    store_relaxed(h.lock, static_cast<std::uint8_t>(s.lock));
 }
 
 void store_fields(MemberSlot& slot, const MemberSettings& s) noexcept {
-    store(slot.distance, s.distance);
+    store_relaxed(slot.distance, s.distance);
     store_text(slot.route, s.route);
     store_text(slot.redirect, s.redirect);
     store_text(slot.domain, s.domain);
@@ -32,17 +27,17 @@ void store_fields(MemberSlot& slot, const MemberSettings& s) noexcept {
 
 LbSettings load_fields(const LbHeader& h) {
     LbSettings s;
-    s.retries = load(h.retries);
-    s.retry_interval = std::chrono::milliseconds(load(h.retry_interval_ms));
-    s.recover_time = std::chrono::seconds(load(h.recover_time_s));
-    s.error_escalation_time = std::chrono::seconds(load(h.error_escalation_time_s));
-    s.max_reply_timeouts = load(h.max_reply_timeouts);
-    s.sticky_session = load(h.sticky_session) != 0;
-    s.sticky_session_force = load(h.sticky_session_force) != 0;
-    const auto method = load(h.method);
+    s.retries = load_relaxed(h.retries);
+    s.retry_interval = std::chrono::milliseconds(load_relaxed(h.retry_interval_ms));
+    s.recover_time = std::chrono::seconds(load_relaxed(h.recover_time_s));
+    s.error_escalation_time = std::chrono::seconds(load_relaxed(h.error_escalation_time_s));
+    s.max_reply_timeouts = load_relaxed(h.max_reply_timeouts);
+    s.sticky_session = load_relaxed(h.sticky_session) != 0;
+    s.sticky_session_force = load_relaxed(h.sticky_session_force) != 0;
+    const auto method = load_relaxed(h.method);
     s.method = method <= static_cast<std::uint8_t>(config::LbMethod::next) ? static_cast<config::LbMethod>(method)
                                                                             : config::LbMethod::requests;
-    s.lock = load(h.lock) == static_cast<std::uint8_t>(config::LbLock::pessimistic) ? config::LbLock::pessimistic
+    s.lock = load_relaxed(h.lock) == static_cast<std::uint8_t>(config::LbLock::pessimistic) ? config::LbLock::pessimistic
                                                                                       : config::LbLock::optimistic;
     return s;
 }
@@ -92,7 +87,7 @@ std::optional<LbSettingsCopy> read_lb_settings(const LbStateView& view) {
         copy.members.resize(view.size());
         for (std::size_t i = 0; i < view.size(); ++i) {
             const MemberSlot& slot = view.member(i);
-            copy.members[i] = {load_text(slot.route), load_text(slot.redirect), load_text(slot.domain), load(slot.distance)};
+            copy.members[i] = {load_text(slot.route), load_text(slot.redirect), load_text(slot.domain), load_relaxed(slot.distance)};
         }
     };
     if (!SettingsSeqlock(view.header().settings_sequence).read(read, copy.sequence)) return std::nullopt;

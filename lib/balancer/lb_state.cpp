@@ -166,14 +166,5 @@ RuntimeActivation to_runtime(config::Activation activation) noexcept {
     return RuntimeActivation::stopped;
 }
 
-void saturating_add(std::uint64_t& field, std::uint64_t amount) noexcept {
-    auto ref = shared(field);
-    std::uint64_t old = ref.load(std::memory_order_relaxed);
-    std::uint64_t next;
-    do {
-        next = old > std::numeric_limits<std::uint64_t>::max() - amount ? std::numeric_limits<std::uint64_t>::max()
-                                                                        : old + amount;
-    } while (!ref.compare_exchange_weak(old, next, std::memory_order_relaxed));
-}
 
 }  // namespace ajpgate::balancer

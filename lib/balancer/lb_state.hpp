@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "balancer/shared_field.hpp"
 #include "balancer/shared_text.hpp"
 #include "config/worker_model.hpp"
 
@@ -141,10 +142,6 @@ LbStateView init_lb_state(std::span<std::byte> memory, const config::LbWorker& l
 // memory does not hold state for `member_count` members of this layout version.
 LbStateView attach_lb_state(std::span<std::byte> memory, std::size_t member_count);
 
-// Atomic access to a shared field (relaxed loads and stores are enough for counters and
-// load values; state transitions use compare_exchange through the helpers below).
-template <typename T> std::atomic_ref<T> shared(T& field) noexcept { return std::atomic_ref<T>(field); }
-
 MemberState member_state(const MemberSlot& slot) noexcept;
 RuntimeActivation member_activation(const MemberSlot& slot) noexcept;
 void set_member_state(MemberSlot& slot, MemberState state) noexcept;
@@ -167,7 +164,5 @@ std::string_view to_string(MemberState state) noexcept;
 std::string_view to_string(RuntimeActivation activation) noexcept;
 RuntimeActivation to_runtime(config::Activation activation) noexcept;
 
-// Saturating add (lb values and byte counters must not wrap to small numbers).
-void saturating_add(std::uint64_t& field, std::uint64_t amount) noexcept;
 
 }  // namespace ajpgate::balancer

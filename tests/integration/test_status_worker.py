@@ -244,11 +244,15 @@ class AccessTest(StatusCase):
                 self.assertNotEqual(status, 200, target)
 
     def test_hostile_names_come_out_escaped(self):
-        extra = 'worker.was2.route=<script>alert(1)</script>\nworker.was1.redirect=<script>alert(1)</script>\nworker.was1.domain="><img src=x>\n'
+        extra = ('worker.was2.route=<script>alert(1)</script>\nworker.was1.redirect=<script>alert(1)</script>\n'
+                 'worker.was1.domain="><img src=x>\nworker.bad.host=<svg/onload=alert(2)>\nworker.bad.port=1\n'
+                 'worker.list=bad\n')
         with self.httpd(extra) as h:
             _, _, html = self.status(h, "")
             self.assertNotIn(b"<script>alert(1)", html)
             self.assertNotIn(b"<img src=x>", html)
+            self.assertNotIn(b"<svg", html)
+            self.assertIn(b"&lt;svg/onload=alert(2)&gt;", html)
             self.assertIn(b"&lt;script&gt;", html)
             _, _, xml = self.status(h, "mime=xml")
             lint = subprocess.run(["xmllint", "--noout", "-"], input=xml, capture_output=True, timeout=30)
