@@ -2,7 +2,9 @@
 
 #include <array>
 #include <bitset>
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstdint>
 
 #include "config/property_value.hpp"
@@ -125,6 +127,63 @@ bool set_cookie_path(std::string_view v, std::optional<std::string>& field, std:
 }
 
 using Setter = bool (*)(std::string_view value, RuleExtensions& ext, std::string& why);
+// What mod_jk makes of a value the setter refuses (it never refuses one): sets the field as
+// mod_jk would and says how in `shown`; false when ajpgate ignores the extension instead.
+using Lenient = bool (*)(std::string_view value, RuleExtensions& ext, std::string& shown);
+
+// mod_jk reads the numeric extensions with C's atoi: leading digits, "30s" is 30, "x" is 0.
+int c_atoi(std::string_view v) { return std::atoi(std::string(v).c_str()); }
+
+template <auto Member>
+bool lenient_millis(std::string_view v, RuleExtensions& ext, std::string& shown) {
+    const int ms = std::max(0, c_atoi(v));
+    ext.*Member = std::chrono::milliseconds(ms);
+    shown = std::to_string(ms);
+    return true;
+}
+
+template <auto Member>
+bool lenient_flag(std::string_view v, RuleExtensions& ext, std::string& shown) {
+    ext.*Member = c_atoi(v) != 0;
+    shown = c_atoi(v) != 0 ? "1" : "0";
+    return true;
+}
+
+// use_server_errors: 0 (what atoi makes of garbage) means off in mod_jk.
+template <auto Member>
+bool lenient_status_threshold(std::string_view v, RuleExtensions& ext, std::string& shown) {
+    const int value = c_atoi(v);
+    if (value > 0) ext.*Member = value;
+    shown = value > 0 ? std::to_string(value) : "0 (off)";
+    return true;
+}
+
+bool lenient_status_list(std::string_view v, RuleExtensions& ext, std::string& shown) {
+    std::vector<int> codes;
+    for (std::string_view item : split_at(v, ',')) {
+        for (std::string_view part : split_at(item, ' ')) {
+            if (!trim(part).empty()) codes.push_back(c_atoi(trim(part)));
+        }
+    }
+    for (const int c : codes) shown += (shown.empty() ? "" : ",") + std::to_string(c);
+    ext.fail_on_status = std::move(codes);
+    return true;
+}
+
+template <auto Member>
+bool lenient_names(std::string_view v, RuleExtensions& ext, std::string& shown) {
+    std::vector<std::string> names;
+    for (std::string_view item : split_at(v, ',')) {
+        for (std::string_view part : split_at(item, ' ')) {
+            if (!trim(part).empty()) names.emplace_back(trim(part));
+        }
+    }
+    for (const auto& n : names) shown += (shown.empty() ? "" : ",") + n;
+    ext.*Member = std::move(names);
+    return true;
+}
+
+bool ignore(std::string_view, RuleExtensions&, std::string&) { return false; }
 
 // Adapts a field parser (set_flag, set_names, set_token) to one RuleExtensions member.
 template <auto Member, auto Parse>
@@ -135,24 +194,28 @@ bool member_setter(std::string_view value, RuleExtensions& ext, std::string& why
 struct ExtensionDef {
     std::string_view name;
     Setter set;
+    Lenient lenient;
+    bool first_wins;  // mod_jk keeps the first of a repeated one ("only allowed once")
 };
 
+using E = RuleExtensions;
 constexpr std::array kExtensions{
-    ExtensionDef{"reply_timeout", member_setter<&RuleExtensions::reply_timeout, set_millis>},
-    ExtensionDef{"sticky_ignore", member_setter<&RuleExtensions::sticky_ignore, set_flag>},
-    ExtensionDef{"stateless", member_setter<&RuleExtensions::stateless, set_flag>},
-    ExtensionDef{"use_server_errors",
-                 member_setter<&RuleExtensions::use_server_errors, set_status>},
-    ExtensionDef{"active", member_setter<&RuleExtensions::active, set_names>},
-    ExtensionDef{"disabled", member_setter<&RuleExtensions::disabled, set_names>},
-    ExtensionDef{"stopped", member_setter<&RuleExtensions::stopped, set_names>},
-    ExtensionDef{"fail_on_status", member_setter<&RuleExtensions::fail_on_status, set_status_list>},
-    ExtensionDef{"session_cookie", member_setter<&RuleExtensions::session_cookie, set_token>},
-    ExtensionDef{"session_path", member_setter<&RuleExtensions::session_path, set_token>},
-    ExtensionDef{"set_session_cookie",
-                 member_setter<&RuleExtensions::set_session_cookie, set_flag>},
-    ExtensionDef{"session_cookie_path",
-                 member_setter<&RuleExtensions::session_cookie_path, set_cookie_path>},
+    ExtensionDef{"reply_timeout", member_setter<&E::reply_timeout, set_millis>, lenient_millis<&E::reply_timeout>,
+                 false},
+    ExtensionDef{"sticky_ignore", member_setter<&E::sticky_ignore, set_flag>, lenient_flag<&E::sticky_ignore>, false},
+    ExtensionDef{"stateless", member_setter<&E::stateless, set_flag>, lenient_flag<&E::stateless>, false},
+    ExtensionDef{"use_server_errors", member_setter<&E::use_server_errors, set_status>,
+                 lenient_status_threshold<&E::use_server_errors>, false},
+    ExtensionDef{"active", member_setter<&E::active, set_names>, lenient_names<&E::active>, true},
+    ExtensionDef{"disabled", member_setter<&E::disabled, set_names>, lenient_names<&E::disabled>, true},
+    ExtensionDef{"stopped", member_setter<&E::stopped, set_names>, lenient_names<&E::stopped>, true},
+    ExtensionDef{"fail_on_status", member_setter<&E::fail_on_status, set_status_list>, lenient_status_list, true},
+    // A cookie or parameter name ajpgate could not put in a header safely is left out.
+    ExtensionDef{"session_cookie", member_setter<&E::session_cookie, set_token>, ignore, true},
+    ExtensionDef{"session_path", member_setter<&E::session_path, set_token>, ignore, true},
+    ExtensionDef{"set_session_cookie", member_setter<&E::set_session_cookie, set_flag>,
+                 lenient_flag<&E::set_session_cookie>, true},
+    ExtensionDef{"session_cookie_path", member_setter<&E::session_cookie_path, set_cookie_path>, ignore, true},
 };
 
 const ExtensionDef* find_extension(std::string_view name, std::size_t& index) {
@@ -176,10 +239,11 @@ void check_activation_overlap(const RuleExtensions& e, std::string_view file, st
             for (const std::string& name : **lists[a].members) {
                 for (const std::string& other : **lists[b].members) {
                     if (name == other) {
-                        diags.error(std::string(file), line,
-                                    "member '" + name + "' is listed in both '" +
-                                        std::string(lists[a].name) + "' and '" +
-                                        std::string(lists[b].name) + "'");
+                        // mod_jk applies active, then disabled, then stopped: the last wins.
+                        diags.compat(std::string(file), line,
+                                     "member '" + name + "' is listed in both '" + std::string(lists[a].name) +
+                                         "' and '" + std::string(lists[b].name) + "': mod_jk (and so ajpgate) applies '" +
+                                         std::string(lists[b].name) + "' (list it once)");
                     }
                 }
             }
@@ -225,16 +289,24 @@ std::optional<WorkerSpec> parse_worker_spec(std::string_view spec, std::string_v
             continue;
         }
         if (seen.test(index)) {
-            diags.warning(
-                std::string(file), line,
-                "rule extension '" + std::string(name) + "' given twice; the last one wins");
+            diags.warning(std::string(file), line,
+                          "rule extension '" + std::string(name) + "' given twice; the " +
+                              (def->first_wins ? "first" : "last") + " one wins, as in mod_jk");
+            if (def->first_wins) continue;
         }
         seen.set(index);
         std::string why;
         const std::string_view value = trim(piece.substr(eq + 1));
         if (!def->set(value, out.extensions, why)) {
-            report("bad value '" + std::string(value) + "' for rule extension '" +
-                   std::string(name) + "': " + why);
+            std::string shown;
+            const std::string bad =
+                "bad value '" + std::string(value) + "' for rule extension '" + std::string(name) + "': " + why;
+            if (def->lenient(value, out.extensions, shown)) {
+                diags.compat(std::string(file), line,
+                             bad + "; mod_jk reads it as '" + shown + "', and so does ajpgate (fix the value)");
+            } else {
+                diags.compat(std::string(file), line, bad + "; ajpgate ignores the extension (fix the value)");
+            }
         }
     }
     check_activation_overlap(out.extensions, file, line, diags);
