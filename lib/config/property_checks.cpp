@@ -47,6 +47,16 @@ bool is_valid_worker_name(std::string_view name) noexcept {
     return true;
 }
 
+bool is_tolerated_worker_name(std::string_view name) noexcept {
+    if (name.empty() || name.size() > max_tolerated_worker_name_length) return false;
+    for (const char c : name) {
+        if (static_cast<unsigned char>(c) <= ' ' || std::string_view(",;=|!*?").find(c) != std::string_view::npos) {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::optional<HostPort> split_host_port(std::string_view text) {
     if (text.empty()) return std::nullopt;
     if (text.front() == '[') {

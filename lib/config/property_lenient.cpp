@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "config/property_checks.hpp"
 #include "config/property_parse.hpp"
 
 namespace ajpgate::config {
@@ -92,6 +93,17 @@ std::optional<ModJkReading> read_ping_flags(const PropertySpec& spec, std::strin
     return ModJkReading{*parse_ping_flags(letters), "'" + letters + "'"};
 }
 
+// Worker names beyond the documented characters ('a.b', 'node@1'), as mod_jk takes them.
+std::optional<ModJkReading> read_worker_names(std::string_view text) {
+    auto names = split_list(text);
+    std::string shown;
+    for (const auto& name : names) {
+        if (!is_tolerated_worker_name(name)) return std::nullopt;
+        shown += (shown.empty() ? "" : ",") + name;
+    }
+    return ModJkReading{std::move(names), "'" + shown + "'"};
+}
+
 // Each item through atoi; an item that is no HTTP status (100..599, maybe negative) can
 // never match a response, so leaving it out changes nothing.
 std::optional<ModJkReading> read_status_codes(std::string_view text) {
@@ -152,7 +164,9 @@ std::optional<ModJkReading> read_like_mod_jk(const PropertySpec& spec, std::stri
                                                        "the worker (port 0)"};
             }
             return std::nullopt;
-        case ValueType::list:         // worker names ajpgate cannot represent, status ratings
+        case ValueType::list:
+            if (spec.id == PropertyId::list || spec.id == PropertyId::balance_workers) return read_worker_names(text);
+            return std::nullopt;  // status ratings mod_jk would not read either
         case ValueType::worker_type:  // mod_jk refuses an unknown type too
         case ValueType::reference:    // resolved by the reference resolver
             return std::nullopt;

@@ -120,36 +120,32 @@ void collect_worker_property(std::string_view rest, const RawProperty& property,
                              const PropertyStore& store, WorkerDefinitions& out,
                              Diagnostics& diagnostics) {
     const Origin& where = property.pieces.back().origin;
-    const auto dot = rest.find('.');
+    // As mod_jk: property names have no '.', so the worker is everything before the last one
+    // ('worker.a.b.port' is the port of a worker named 'a.b').
+    const auto dot = rest.rfind('.');
     const auto worker = rest.substr(0, dot);
     const auto name = rest.substr(dot + 1);
-    if (!is_valid_worker_name(worker)) {
-        diagnostics.error(where.file, where.line,
-                          "'" + std::string(worker) + "' in '" + property.key +
-                              "' is not a valid worker name (letters, digits, '_' and '-', at "
-                              "most 60 characters)");
-        return;
-    }
-    const auto last_dot = name.rfind('.');
-    const auto last = last_dot == std::string_view::npos ? name : name.substr(last_dot + 1);
-    const auto* spec = find_property(last);
+    const auto* spec = find_property(name);
     if (spec == nullptr) {
         diagnostics.error(where.file, where.line,
-                          with_hint("unknown property '" + std::string(name) + "' in '" +
-                                        property.key + "'",
-                                    name, kWorkerScopes));
+                          with_hint("unknown property '" + std::string(name) + "' in '" + property.key + "'", name,
+                                    kWorkerScopes));
         return;
     }
-    // mod_jk judges a key by its last part alone: 'worker.a.b.port' is the port of a worker
-    // named 'a.b', a name ajpgate does not take.
-    if (last_dot != std::string_view::npos) {
-        diagnostics.compat(where.file, where.line,
-                           "'" + property.key + "' is '" + std::string(spec->name) +
-                               "' of a worker named '" +
-                               std::string(rest.substr(0, rest.size() - spec->name.size() - 1)) +
-                               "': no worker here has that name (ajpgate takes no '.' in worker "
-                               "names); mod_jk ignores it, and so does ajpgate (fix the key)");
-        return;
+    if (!is_valid_worker_name(worker)) {
+        if (!is_tolerated_worker_name(worker)) {
+            diagnostics.error(where.file, where.line,
+                              "'" + std::string(worker) + "' in '" + property.key +
+                                  "' is not a worker name ajpgate can take (at most 63 characters, none of "
+                                  "blanks , ; = | ! * ?)");
+            return;
+        }
+        if (out.find(worker) == nullptr) {
+            diagnostics.compat(where.file, where.line,
+                               "worker name '" + std::string(worker) +
+                                   "' is not in mod_jk's documented form (letters, digits, '_' and '-', at most 60 "
+                                   "characters): mod_jk takes it, and so does ajpgate (rename it to be safe)");
+        }
     }
     add_property(*spec, property, store, definition_for(worker, where, out), diagnostics);
 }

@@ -132,18 +132,23 @@ void test_unknown_properties_with_hints(void**) {
     // mod_jk accepts a key that ends in a property name, and nothing reads these
     expect_compat("worker.list=w\nworker.w.list=a\n",
                   "'list' is a global property: mod_jk ignores 'worker.w.list'", 2);
-    const auto dotted = expect_compat("worker.list=w\nworker.w.a.port=1\n",
-                                      "'worker.w.a.port' is 'port' of a worker named 'w.a'", 2);
-    assert_int_equal(dotted.config->find_ajp13("w")->port, 8009);
-    expect_error(parse_text("worker.list=w\nworker.w.a.prot=1\n"), "unknown property 'a.prot'", 2);
-    expect_error(parse_text("worker.list=w\nworker.w@x.port=1\nworker.w.port=1\n"),
-                 "'w@x' in 'worker.w@x.port' is not a valid worker name", 2);
+    // As mod_jk, the worker is everything before the last '.': 'w.a' is a worker name, taken
+    // with a warning like any name beyond letters, digits, '_' and '-'.
+    const auto dotted = expect_compat("worker.list=w.a\nworker.w.a.port=1\n",
+                                      "worker name 'w.a' is not in mod_jk's documented form", 2);
+    assert_int_equal(dotted.config->find_ajp13("w.a")->port, 1);
+    expect_error(parse_text("worker.list=w\nworker.w.a.prot=1\n"), "unknown property 'prot' in 'worker.w.a.prot'", 2);
+    const auto at = expect_compat("worker.list=w@x\nworker.w@x.port=2\n", "worker name 'w@x'", 2);
+    assert_int_equal(at.config->find_ajp13("w@x")->port, 2);
     expect_error(parse_text("worker.list=w\nworker..port=1\nworker.w.port=1\n"),
-                 "'' in 'worker..port' is not a valid worker name", 2);
+                 "'' in 'worker..port' is not a worker name ajpgate can take", 2);
+    expect_error(parse_text("worker.list=w\nworker.a;b.port=1\nworker.w.port=1\n"),
+                 "'a;b' in 'worker.a;b.port' is not a worker name ajpgate can take", 2);
     const std::string sixty(60, 'n');
     expect_clean(parse_text("worker.list=" + sixty + "\nworker." + sixty + ".port=1\n"));
-    expect_error(parse_text("worker.list=" + sixty + "x\nworker." + sixty + "x.port=1\n"),
-                 "is not a valid worker name", 2);
+    expect_compat("worker.list=" + sixty + "xyz\nworker." + sixty + "xyz.port=1\n", "is not in mod_jk's documented form", 2);
+    expect_error(parse_text("worker.list=w\nworker." + sixty + "wxyz.port=1\nworker.w.port=1\n"),
+                 "is not a worker name ajpgate can take", 2);
     // variables (keys outside worker.) are not validated
     expect_clean(parse_text("my.base=/x\nworker.list=w\nworker.w.port=1\n"));
 }
