@@ -35,10 +35,17 @@ std::string_view strip_comment(std::string_view line, const Origin& origin,
 
 void read_line(std::string_view raw, const Origin& origin, const PropertySources& sources,
                PropertyStore& store, Diagnostics& diagnostics) {
-    if (raw.size() > max_line_length) {
-        diagnostics.error(origin.file, origin.line,
-                          "line longer than " + std::to_string(max_line_length) +
-                              " characters (mod_jk's limit); line ignored");
+    // mod_jk reads the file with fgets into an 8192-byte buffer: a longer line arrives in
+    // pieces of 8191 characters, each read as a line of its own.
+    constexpr std::size_t piece = max_line_length - 1;
+    if (raw.size() > piece) {
+        diagnostics.compat(origin.file, origin.line,
+                           "line longer than " + std::to_string(piece) +
+                               " characters: mod_jk reads it in pieces of that length, each as a line of its "
+                               "own, and so does ajpgate (shorten it, e.g. with a $(variable))");
+        for (std::size_t at = 0; at < raw.size(); at += piece) {
+            read_line(raw.substr(at, piece), origin, sources, store, diagnostics);
+        }
         return;
     }
     const auto line = trim(strip_comment(raw, origin, diagnostics));

@@ -36,6 +36,18 @@ void test_line_without_equals(void**) {
                         "comment) [refused: JkStrict On]");
 }
 
+// 1b. A line longer than mod_jk's buffer: mod_jk's fgets hands it over in pieces of 8191
+// characters, each read as a line (here the second piece has no '=' and is skipped).
+void test_overlong_line_in_pieces(void**) {
+    const std::string host(9000, 'h');
+    const auto p = expect_compat("worker.list=w\nworker.w.host=" + host + "\nworker.w.port=8011\n",
+                                 "line longer than 8191 characters: mod_jk reads it in pieces", 2);
+    expect_warning(p.diagnostics, "no '=' on this line", 2);
+    const auto* w = p.config->find_ajp13("w");
+    assert_int_equal(w->host.size(), 8191 - std::string("worker.w.host=").size());
+    assert_int_equal(w->port, 8011);
+}
+
 // 2. lbfactor=0 (and negative): mod_jk makes it 1.
 void test_lbfactor_zero(void**) {
     const std::string text =
@@ -259,6 +271,7 @@ void test_refused_as_by_mod_jk(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_without_equals),
+        cmocka_unit_test(test_overlong_line_in_pieces),
         cmocka_unit_test(test_lbfactor_zero),
         cmocka_unit_test(test_reference_to_other_prefix),
         cmocka_unit_test(test_global_looking_keys),

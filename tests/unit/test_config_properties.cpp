@@ -157,14 +157,18 @@ void test_hash_inside_value(void**) {
     assert_int_equal(count_diag(r.diagnostics, Severity::warning, "empty value", 3), 1);
 }
 
+// mod_jk's fgets reads 8191 characters at a time: a longer line comes in pieces, each read as
+// a line (the second piece here has no '=' and is skipped).
 void test_line_length_limit(void**) {
-    const std::string ok = "k=" + std::string(max_line_length - 2, 'v');
-    const std::string too_long = "j=" + std::string(max_line_length - 1, 'v');
+    const std::string ok = "k=" + std::string(max_line_length - 3, 'v');        // 8191 characters
+    const std::string too_long = "j=" + std::string(max_line_length - 2, 'v');  // 8192
     const auto r = read_text(ok + "\n" + too_long + "\nafter=1\n");
-    assert_int_equal(value_of(r, "k").size(), max_line_length - 2);
-    assert_string_equal(value_of(r, "j").c_str(), "<unset>");
+    assert_int_equal(value_of(r, "k").size(), max_line_length - 3);
+    assert_int_equal(value_of(r, "j").size(), max_line_length - 3);
     assert_string_equal(value_of(r, "after").c_str(), "1");
-    assert_int_equal(count_diag(r.diagnostics, Severity::error, "longer than 8192", 2), 1);
+    assert_false(r.diagnostics.has_errors());
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "longer than 8191 characters", 2), 1);
+    assert_int_equal(count_diag(r.diagnostics, Severity::warning, "no '='", 2), 1);
     assert_string_equal(r.diagnostics.all()[0].to_string().substr(0, 15).c_str(),
                         "w.properties:2:");
 }
