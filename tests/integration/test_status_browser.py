@@ -50,6 +50,8 @@ class AttackerSite:
                 '</form><script>document.getElementById("f").submit()</script></body></html>').encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            timeout = 5  # Chromium opens spare connections that never send a request
+
             def do_GET(self):  # noqa: N802 - http.server's naming
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -60,7 +62,10 @@ class AttackerSite:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.HTTPServer(("127.0.0.1", free_port()), Handler)
+        # One thread per connection, so an idle spare connection of the browser never holds up
+        # the page or shutdown().
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
