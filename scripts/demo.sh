@@ -43,7 +43,7 @@ p2="$(cat "$run/was2.port")"
 cat >"$run/workers.properties" <<PROPS
 # The seed's workers.properties: an lb over two Tomcat-like nodes (ajp-testd playing
 # jvmRoute was1 / was2), here on 127.0.0.1 and the ports the backends picked.
-worker.list=loadbalancer
+worker.list=loadbalancer,jkstatus
 
 worker.loadbalancer.type=lb
 worker.loadbalancer.balance_workers=was1,was2
@@ -59,6 +59,9 @@ worker.was2.type=ajp13
 worker.was2.host=127.0.0.1
 worker.was2.port=$p2
 worker.was2.lbfactor=1
+
+# mod_jk's status worker (jkstatus): see and steer the balancer.
+worker.jkstatus.type=status
 PROPS
 user=www-data; id "$user" >/dev/null 2>&1 || user=nobody
 cat >"$run/httpd.conf" <<CONF
@@ -68,6 +71,7 @@ PidFile $run/logs/httpd.pid
 ErrorLog $run/logs/error_log
 LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule authz_host_module /usr/lib/apache2/modules/mod_authz_host.so
 LoadModule jk_module $build/modules/.libs/mod_jk.so
 User $user
 Group $( [ "$user" = www-data ] && echo www-data || echo nogroup )
@@ -80,6 +84,10 @@ JkLogFile "|/usr/bin/rotatelogs -l logs/mod_jk_%Y%m%d.log 86400"
 JkLogStampFormat "[%a %b %d %H:%M:%S.%Q %Y] "
 JkLogLevel debug
 JkMount /* loadbalancer
+JkMount /jkstatus jkstatus
+<Location /jkstatus>
+  Require local
+</Location>
 CONF
 if ! /usr/sbin/apache2 -f "$run/httpd.conf" -k start; then
     cat "$run/logs/error_log" 2>/dev/null
@@ -94,12 +102,15 @@ ajpgate demo is running: httpd + ajpgate (mod_jk.so from $build/modules/.libs)
   balancer : loadbalancer over was1 (127.0.0.1:$p1) and was2 (127.0.0.1:$p2)
              (ajp-testd playing Tomcat nodes with jvmRoute was1/was2)
   open     : $base/app/hello        (reload: X-Route and the JSESSIONID cookie show the node)
+  status   : $base/jkstatus         (mod_jk's status worker: the balancer, its members, edits)
   files    : $run (httpd.conf, workers.properties, logs/)
 
 Try:
   curl -si $base/app/hello | grep -E 'X-Route|Set-Cookie'        # a new session on some node
   curl -si -b 'JSESSIONID=ABC.was2' $base/app/x | grep X-Route    # sticky: always was2
   curl -si '$base/app/x;jsessionid=ABC.was1' | grep X-Route       # sticky by URL: was1
+  curl -s '$base/jkstatus?cmd=update&mime=txt&w=loadbalancer&sw=was1&vwa=D'   # drain was1
+  curl -s '$base/jkstatus?mime=prop' | grep -E 'activation|elected'           # what scripts read
   kill \$(pgrep -f 'route was1')   # then the was1 session fails over to was2, rebound to ABC.was2
   tail -f $run/logs/mod_jk_*.log                                  # the module's own log
 TEXT
@@ -115,13 +126,18 @@ if [ "${1:-}" = "--tour" ]; then
     read -r node session count <<<"$(route_of "$base/app/cart")"
     echo "  new session $session on $node"
     for i in 1 2 3; do printf '  with the cookie -> %s\n' "$(route_of -b "JSESSIONID=$session" "$base/app/cart")"; done
-    echo "== 3. the session's node dies: the next request fails over, the route is rebound"
+    other=was1; [ "$node" = was1 ] && other=was2
+    echo "== 3. the status worker disables $other: new sessions avoid it, then it is active again"
+    printf '  %s\n' "$(curl -s "$base/jkstatus?cmd=update&mime=txt&w=loadbalancer&sw=$other&vwa=D")"
+    for i in 1 2 3; do printf '  new session -> %s\n' "$(route_of "$base/app/hello" | cut -d' ' -f1)"; done
+    printf '  %s\n' "$(curl -s "$base/jkstatus?cmd=update&mime=txt&w=loadbalancer&sw=$other&vwa=A")"
+    echo "== 4. the session's node dies: the next request fails over, the route is rebound"
     if [ "$node" = was1 ]; then kill "${pids[0]}"; else kill "${pids[1]}"; fi
     sleep 0.3
     read -r node2 session2 _ <<<"$(route_of -b "JSESSIONID=$session" "$base/app/cart")"
     echo "  -> $node2 answers; its Set-Cookie rebinds the session to $session2"
     printf '  with the new cookie -> %s\n' "$(route_of -b "JSESSIONID=$session2" "$base/app/cart")"
-    echo; echo "== the module's log"; sleep 0.5; grep -E 'AJPG014|AJPG011' "$run"/logs/mod_jk_*.log | tail -n 5
+    echo; echo "== the module's log"; sleep 0.5; grep -E 'AJPG014|AJPG011|AJPG0150' "$run"/logs/mod_jk_*.log | tail -n 6
     exit 0
 fi
 echo; echo "Ctrl-C to stop."
