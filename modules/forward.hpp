@@ -7,6 +7,7 @@
 #include <string>
 
 #include "balancer/health.hpp"
+#include "balancer/request_policy.hpp"
 #include "config/uri_extensions.hpp"
 #include "modules/httpd.hpp"
 #include "modules/httpd_io.hpp"
@@ -23,25 +24,22 @@ struct ClientSide {
     ClientResponse response;
 };
 
-// One attempt on one ajp13 worker.
+// One attempt on one ajp13 worker: what the request policy needs to judge it, and its verdict.
 struct Attempt {
     transport::ServiceOutcome outcome;
-    balancer::Outcome health = balancer::Outcome::success;  // what it says about the backend
-    int status = OK;                   // what the handler returns if this attempt is the last
-    bool another_member_may_try = false;  // nothing reached the client and the body can be replayed
-    bool done = false;                 // the response went to the client (or it is gone): stop
-    // For the failure's log line.
-    log::Level level = log::Level::error;
-    log::Code code{};
-    std::string failure;
+    balancer::PolicyInput input;     // how it ended (balancer/request_policy.hpp)
+    balancer::Decision decision;     // the policy's verdict on it
+    int backend_status = 0;          // the backend's status (use_server_errors answers with it)
+    std::string failure;             // the log line: worker, what happened, the answer
 };
 
 Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
                          const config::RuleExtensions* ext, ClientSide& client);
 
-// The last attempt decides: log its failure (if any), finish or abort the client response,
+// The last attempt's verdict: log its failure (if any), finish or abort the client response,
 // and give the handler's return value.
-int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& attempt, ClientSide& client);
+int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& attempt, const balancer::Decision& decision,
+             ClientSide& client);
 
 // reply_timeout for this request on worker `w` (mount extension and JK_REPLY_TIMEOUT win).
 std::chrono::milliseconds reply_timeout(request_rec* r, const Ajp13Runtime& w, const config::RuleExtensions* ext);

@@ -9,8 +9,8 @@
 
 #include <apr_strings.h>
 
+#include "balancer/journey.hpp"
 #include "balancer/lb_admin.hpp"
-#include "balancer/retry.hpp"
 #include "balancer/selector.hpp"
 #include "balancer/session_route.hpp"
 #include "balancer/snapshot.hpp"
@@ -190,6 +190,77 @@ private:
     const balancer::LbStateView& view_;
 };
 
+// The web server's side of the journey (balancer/journey.hpp): the monotonic clock, a real
+// sleep, an attempt through the transport, and log lines for what happened.
+class HttpdJourney final : public balancer::JourneyPort {
+public:
+    HttpdJourney(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const config::LbWorker& lb,
+                 const balancer::LbStateView& view, const balancer::RequestContext& ctx,
+                 const config::RuleExtensions* ext, std::string_view cookie_name, ClientSide& client)
+        : r_(r), cfg_(cfg), runtime_(runtime), lb_(lb), view_(view), ctx_(ctx), ext_(ext), cookie_name_(cookie_name),
+          client_(client), logger_(logger_for(cfg)) {}
+
+    balancer::Micros now() override { return monotonic_now(); }
+    void sleep(std::chrono::milliseconds duration) override { std::this_thread::sleep_for(duration); }
+
+    balancer::AttemptReport attempt(std::size_t m, const balancer::Selection& pick) override {
+        const config::LbMember& member = lb_.members[m];
+        Ajp13Runtime& w = runtime_.ajp13(member.worker);
+        if (logger_.enabled(log::Level::debug)) {
+            logger_.log(log::Level::debug, msg::lb_picked,
+                        "lb " + lb_.name + ": " + w.config->name + " (route " + member.route + ") by " +
+                            std::string(balancer::to_string(pick.reason)));
+        }
+        BuildInputs inputs;
+        inputs.server = &cfg_;
+        inputs.secret = member.secret;
+        inputs.route = member.route;
+        inputs.lb_activation = balancer::to_string(balancer::effective_activation(view_, ctx_, m));
+        apr_table_setn(r_->notes, "JK_WORKER_ROUTE", member.route.c_str());
+        if (attempted_) client_.response.reset_for_retry();
+        attempted_ = true;
+        if (pick.reason != balancer::PickReason::sticky) set_route_cookie(r_, lb_, ext_, cookie_name_, member);
+        last_ = attempt_on_ajp13(r_, cfg_, w, inputs, ext_, client_);
+        const auto& e = last_.outcome.exchange;
+        balancer::AttemptReport report;
+        report.failure = last_.input.failure;
+        report.progress = last_.input.progress;
+        report.body = last_.input.body;
+        report.recovery = last_.input.recovery;
+        report.transfer = {e.body_bytes_read, e.response_bytes};
+        return report;
+    }
+
+    void forced_recovery(std::uint32_t members) override {
+        logger_.log(log::Level::warn, msg::lb_forced_recovery,
+                    "lb " + lb_.name + ": every member was in error; trying " + std::to_string(members) +
+                        " of them again (forced recovery)");
+    }
+    void health_changed(std::size_t m, balancer::HealthChange change) override {
+        log_health_change(logger_, lb_, runtime_.workers().ajp13_workers()[lb_.members[m].worker].name, change);
+    }
+    void failed_over(std::size_t, const balancer::Decision&, bool next) override {
+        logger_.log(log::Level::warn, msg::lb_failover,
+                    next ? last_.failure + "; lb " + lb_.name + " tries another member" : last_.failure);
+    }
+
+    const Attempt& last() const noexcept { return last_; }
+
+private:
+    request_rec* r_;
+    const ServerConfig& cfg_;
+    ChildRuntime& runtime_;
+    const config::LbWorker& lb_;
+    const balancer::LbStateView& view_;
+    const balancer::RequestContext& ctx_;
+    const config::RuleExtensions* ext_;
+    std::string_view cookie_name_;
+    ClientSide& client_;
+    log::Logger logger_;
+    Attempt last_;
+    bool attempted_ = false;
+};
+
 }  // namespace
 
 int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, std::size_t lb_index,
@@ -216,61 +287,11 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     const auto overrides = activation_overrides(lb, workers, ext);
     ctx.activation_overrides = overrides;
 
-    balancer::AttemptBudget budget(lb);
-    Attempt last;
-    bool attempted = false;
-    std::optional<balancer::SelectError> refusal;
-    bool exhausted = false;  // the last member failed and the retry budget is spent
-    std::optional<std::size_t> first_member, last_member;
-    for (int guard = 0; guard < 1024; ++guard) {  // the budget ends the loop; the guard bounds it
-        const balancer::Selection pick = balancer::select_member(lb, view, ctx);
-        if (pick.forced_members > 0) {
-            logger.log(log::Level::warn, msg::lb_forced_recovery,
-                       "lb " + lb.name + ": every member was in error; trying " + std::to_string(pick.forced_members) +
-                           " of them again (forced recovery)");
-        }
-        if (!pick) {
-            refusal = pick.error;
-            const auto step = budget.after_failure(ctx, true);
-            if (step == balancer::RetryStep::give_up) break;
-            if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
-            continue;
-        }
-        const std::size_t m = *pick.member;
-        const config::LbMember& member = lb.members[m];
-        Ajp13Runtime& w = runtime.ajp13(member.worker);
-        if (logger.enabled(log::Level::debug)) {
-            logger.log(log::Level::debug, msg::lb_picked,
-                       "lb " + lb.name + ": " + w.config->name + " (route " + member.route + ") by " +
-                           std::string(balancer::to_string(pick.reason)));
-        }
-        BuildInputs inputs;
-        inputs.server = &cfg;
-        inputs.secret = member.secret;
-        inputs.route = member.route;
-        inputs.lb_activation = balancer::to_string(balancer::effective_activation(view, ctx, m));
-        apr_table_setn(r->notes, "JK_WORKER_ROUTE", member.route.c_str());
-        if (attempted) client.response.reset_for_retry();
-        if (pick.reason != balancer::PickReason::sticky) set_route_cookie(r, lb, ext, names.cookie, member);
-        balancer::begin_request(view, m);
-        last = attempt_on_ajp13(r, cfg, w, inputs, ext, client);
-        attempted = true;
-        const auto& e = last.outcome.exchange;
-        const auto change = balancer::end_request(lb, view, m, last.health, {e.body_bytes_read, e.response_bytes},
-                                                  monotonic_now());
-        log_health_change(logger, lb, w.config->name, change);
-        if (!first_member) first_member = m;
-        last_member = m;
-        if (last.health == balancer::Outcome::success || last.done || !last.another_member_may_try) break;
-        const auto step = budget.after_failure(ctx);
-        if (step == balancer::RetryStep::give_up) {
-            logger.log(log::Level::warn, msg::lb_failover, last.failure);
-            exhausted = true;
-            break;
-        }
-        logger.log(log::Level::warn, msg::lb_failover, last.failure + "; lb " + lb.name + " tries another member");
-        if (step == balancer::RetryStep::retry_after_interval) std::this_thread::sleep_for(budget.retry_interval());
-    }
+    HttpdJourney port(r, cfg, runtime, lb, view, ctx, ext, names.cookie, client);
+    const balancer::JourneyResult journey =
+        balancer::run_journey(lb, view, ctx, balancer::method_kind(r->method), port);
+    const auto& first_member = journey.first_member;
+    const auto& last_member = journey.last_member;
     if (first_member && runtime.lb_notes()) {
         const auto name_of = [&](std::size_t m) -> const std::string& {
             return workers.ajp13_workers()[lb.members[m].worker].name;
@@ -280,14 +301,14 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
         add_member_notes(r, last_keys,
                          *last_member == *first_member ? first : member_notes(r, name_of(*last_member), view, *last_member));
     }
-    if (!attempted || exhausted || (refusal && last.another_member_may_try)) {
-        const bool forced = refusal == balancer::SelectError::sticky_forced;
+    if (journey.end == balancer::JourneyEnd::exhausted || journey.end == balancer::JourneyEnd::refused) {
+        const bool forced = journey.refusal == balancer::SelectError::sticky_forced;
         logger.log(log::Level::error, msg::lb_unavailable,
                    "lb " + lb.name + (forced ? ": the session's member cannot serve and sticky_session_force is on; 503"
                                              : ": no member can serve the request; 503"));
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    return conclude(r, cfg, last, client);
+    return conclude(r, cfg, port.last(), journey.decision, client);
 }
 
 }  // namespace ajpgate::httpd

@@ -37,7 +37,7 @@ transport::ServiceOptions service_options(const config::Ajp13Worker& w) {
     o.connect_cping_timeout = w.connect_timeout.count() > 0 ? w.connect_timeout : w.ping_timeout;
     o.cping_before_request = w.ping_mode.prepost;
     o.prepost_cping_timeout = w.prepost_timeout.count() > 0 ? w.prepost_timeout : w.ping_timeout;
-    o.no_recovery_after_request = (w.recovery_options & 1u) != 0;
+    o.recovery = balancer::RecoveryOptions::from_bits(w.recovery_options);
     return o;
 }
 

@@ -26,21 +26,13 @@
 #include <span>
 
 #include "balancer/lb_state.hpp"
+#include "balancer/request_policy.hpp"
 #include "config/worker_model.hpp"
 
 namespace ajpgate::balancer {
 
-enum class Outcome : std::uint8_t {
-    success,
-    connect_failed,       // could not connect (every transport attempt)
-    cping_failed,         // CPING unanswered or wrong
-    protocol_error,       // bad packet, unexpected message from the backend
-    closed,               // backend closed or reset the connection mid-exchange
-    reply_timeout,        // reply_timeout expired between two packets
-    client_error,         // the client went away or sent a broken body: not the member's fault
-    status_fail_member,   // status in fail_on_status (positive code)
-    status_fail_request,  // status in fail_on_status as a negative code
-};
+// Outcome (what an attempt says about the member) lives in request_policy.hpp.
+
 
 // What a reported outcome did to the member, for the caller's log.
 enum class HealthChange : std::uint8_t {

@@ -79,18 +79,44 @@ bool stale_connection(const ExchangeOutcome& e) {
            !e.response_started && body_replayable(e);
 }
 
-// Whether another attempt may carry the same request: only when the backend never started
-// on it and no request body was consumed from the client that cannot be sent again.
-bool may_retry(const ExchangeOutcome& e, const ServiceOptions& options) {
-    if (e.response_started || !body_replayable(e)) return false;
-    if (e.result == ExchangeResult::send_failed) return true;
-    if (e.result == ExchangeResult::backend_closed && !options.no_recovery_after_request) return true;
-    return false;
+balancer::Failure failure_of(ExchangeResult r) noexcept {
+    using balancer::Failure;
+    switch (r) {
+    case ExchangeResult::ok: return Failure::none;
+    case ExchangeResult::request_too_large: return Failure::request_too_large;
+    case ExchangeResult::send_failed: return Failure::send_failed;
+    case ExchangeResult::backend_closed: return Failure::backend_closed;
+    case ExchangeResult::backend_timeout: return Failure::reply_timeout;
+    case ExchangeResult::protocol_error: return Failure::protocol_error;
+    case ExchangeResult::client_read_failed: return Failure::client_read_failed;
+    case ExchangeResult::client_write_failed: return Failure::client_write_failed;
+    }
+    return Failure::protocol_error;
 }
 
-bool says_backend_failed(ExchangeResult r) {
-    return r == ExchangeResult::send_failed || r == ExchangeResult::backend_closed ||
-           r == ExchangeResult::backend_timeout || r == ExchangeResult::protocol_error;
+balancer::PolicyInput exchange_input(const ExchangeOutcome& e, const ServiceOptions& options) noexcept {
+    balancer::PolicyInput in;
+    in.failure = failure_of(e.result);
+    in.progress = e.response_started ? balancer::Progress::headers_received
+                  : e.request_sent   ? balancer::Progress::request_sent
+                                     : balancer::Progress::nothing_sent;
+    in.body = e.body_bytes_read == 0     ? balancer::BodyState::none
+              : e.replayable_bytes > 0   ? balancer::BodyState::replayable
+                                         : balancer::BodyState::consumed;
+    in.method = options.method;
+    in.recovery = options.recovery;
+    return in;
+}
+
+// A pooled connection may skip the liveness check only when the policy would send the
+// request again should the backend turn out to have closed it.
+bool replay_allowed(const ServiceOptions& options) noexcept {
+    balancer::PolicyInput in;
+    in.failure = balancer::Failure::backend_closed;
+    in.progress = balancer::Progress::request_sent;
+    in.method = options.method;
+    in.recovery = options.recovery;
+    return balancer::decide(in).step == balancer::NextStep::retry_same;
 }
 
 }  // namespace
@@ -103,7 +129,7 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
     // Only a request another attempt can replay may skip the check: replays after sending
     // allowed (recovery_options) and retries left. A body is replayable too, as long as the
     // backend has not asked for more than the packet that went with the request.
-    bool trust_recent = !options.no_recovery_after_request && attempts > 1 && options.trust_recent_use.count() > 0;
+    bool trust_recent = attempts > 1 && options.trust_recent_use.count() > 0 && replay_allowed(options);
     bool at_once = false;  // the last attempt only found a stale connection
     // What a failed attempt wrote with the body's first packet, to be written again: the
     // client's body cannot be read twice. Filled only on that failure path.
@@ -120,7 +146,6 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         }
         if (!taken.connection) {
             outcome.result = ServiceResult::connect_failed;
-            outcome.backend_failed = true;
             outcome.cping_failed = taken.probe_failed;
             continue;
         }
@@ -128,7 +153,10 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         outcome.cping_failed = false;
         outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, sink);
         const ExchangeOutcome& e = outcome.exchange;
-        const bool retry = may_retry(e, options) && attempt + 1 < attempts;
+        const balancer::Decision decision = balancer::decide(exchange_input(e, options));
+        const bool retry = decision.step == balancer::NextStep::retry_same && attempt + 1 < attempts;
+        // recovery_options bit 4: the application learns of the client's failure by a reset.
+        if (decision.hard_close_backend) taken.connection->link().reset_on_close();
         if (retry && e.body_bytes_read > 0 && held.empty()) {
             // Copied before the dead connection (and its buffer) goes back to the pool.
             const auto sent = taken.connection->channel().send_buffer_prefix(e.replayable_bytes);
@@ -139,7 +167,6 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         const bool reusable = e.reusable && !options.disable_reuse;
         if (e.result == ExchangeResult::ok) ++taken.connection->requests;
         pool.release(std::move(taken.connection), reusable, Clock::now());
-        outcome.backend_failed = says_backend_failed(e.result);
         if (taken.unchecked && stale_connection(e)) {
             trust_recent = false;  // the other idle connections may be just as dead: check them
             at_once = true;
@@ -147,6 +174,20 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         if (!retry) return outcome;
     }
     return outcome;
+}
+
+balancer::PolicyInput policy_input(const ServiceOutcome& outcome, const ServiceOptions& options) noexcept {
+    balancer::PolicyInput in;
+    in.method = options.method;
+    in.recovery = options.recovery;
+    switch (outcome.result) {
+    case ServiceResult::busy: in.failure = balancer::Failure::busy; return in;
+    case ServiceResult::connect_failed:
+        in.failure = outcome.cping_failed ? balancer::Failure::cping_failed : balancer::Failure::connect_failed;
+        return in;
+    case ServiceResult::ok: break;
+    }
+    return exchange_input(outcome.exchange, options);
 }
 
 }  // namespace ajpgate::transport

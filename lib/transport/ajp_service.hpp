@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "balancer/request_policy.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/exchange.hpp"
 
@@ -22,8 +23,10 @@ struct ServiceOptions {
     bool cping_before_request = false;
     std::chrono::milliseconds prepost_cping_timeout{10000};
     bool disable_reuse = false;  // JkOptions +DisableReuse: one request per connection
-    // recovery_options bit 1: never retry once the backend received the request.
-    bool no_recovery_after_request = false;
+    // recovery_options, and the request's method: whether a failed attempt goes again on a
+    // new connection is the request policy's decision (balancer/request_policy.hpp).
+    balancer::RecoveryOptions recovery;
+    balancer::MethodKind method = balancer::MethodKind::get;
     // A pooled connection used this recently skips the liveness check (one poll() per request)
     // when a stale one would cost little: a bodiless request with a retry left goes again at
     // once (no retry_interval) on a checked or new connection. Zero checks every reused one.
@@ -40,13 +43,14 @@ struct ServiceOutcome {
     ServiceResult result = ServiceResult::ok;
     ExchangeOutcome exchange;
     int attempts = 0;
-    // The member failed in a way that says something about its health (for the balancer):
-    // connect failure, CPING failure, protocol error, timeout, closed connection.
-    bool backend_failed = false;
     // connect_failed because the last connection taken did not answer its CPING (it was
     // reachable), not because the connect itself failed: the log line says which.
     bool cping_failed = false;
 };
+
+// The policy's view of how a service call ended (the caller adds what only it knows: whether
+// bytes reached the client, and fail_on_status).
+balancer::PolicyInput policy_input(const ServiceOutcome& outcome, const ServiceOptions& options) noexcept;
 
 // Sleeps between attempts; injected so tests run without waiting.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;

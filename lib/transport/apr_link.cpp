@@ -2,6 +2,8 @@
 
 #include <apr_errno.h>
 #include <apr_poll.h>
+#include <apr_portable.h>
+#include <sys/socket.h>
 
 namespace ajpgate::transport {
 
@@ -55,6 +57,14 @@ IoResult AprLink::read_some(std::span<std::uint8_t> into, std::size_t& got, std:
     }
     got = len;
     return IoResult::ok;
+}
+
+void AprLink::reset_on_close() {
+    // A zero linger time makes close() discard what is unsent and answer with RST.
+    apr_os_sock_t fd;
+    if (apr_os_sock_get(&fd, socket_) != APR_SUCCESS) return;
+    const linger abort_now{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_now, sizeof abort_now);
 }
 
 bool AprLink::idle_peer_spoke() {

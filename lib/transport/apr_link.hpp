@@ -34,6 +34,7 @@ public:
     IoResult write_all(std::span<const std::uint8_t> bytes) override;
     IoResult read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds timeout) override;
     bool idle_peer_spoke() override;
+    void reset_on_close() override;
 
 private:
     void use_timeout(std::chrono::milliseconds timeout);

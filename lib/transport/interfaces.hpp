@@ -33,6 +33,9 @@ public:
     // An idle pooled connection whose peer closed it, or sent bytes nobody asked for, must
     // not carry the next request. Checked without blocking before a connection is reused.
     virtual bool idle_peer_spoke() { return false; }
+    // Close with a reset (RST) instead of an orderly FIN when the link is destroyed, so the
+    // backend's next read or write fails (recovery_options bit 4).
+    virtual void reset_on_close() {}
 };
 
 // The client's request body, already de-chunked by the web server.

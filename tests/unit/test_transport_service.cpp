@@ -99,7 +99,7 @@ void test_connect_failures_are_retried_then_reported(void**) {
     assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
     assert_int_equal(outcome.attempts, 2);
     assert_int_equal(h.sleeps, 1);
-    assert_true(outcome.backend_failed);
+    assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::connect_failed));
     assert_false(outcome.cping_failed);  // the connect itself failed
 }
 
@@ -173,7 +173,7 @@ void test_no_retry_once_backend_asked_for_body(void**) {
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::backend_closed));
     assert_int_equal(outcome.attempts, 1);
     assert_int_equal(outcome.exchange.replayable_bytes, 0);
-    assert_true(outcome.backend_failed);
+    assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::backend_closed));
 }
 
 void test_no_retry_after_request_when_asked(void**) {
@@ -181,7 +181,7 @@ void test_no_retry_after_request_when_asked(void**) {
     h.connector.add(BackendScript());
     h.connector.add(ok_response());
     ServiceOptions options;
-    options.no_recovery_after_request = true;
+    options.recovery.no_replay_once_sent = true;
     const auto outcome = h.serve(options);
     assert_int_equal(outcome.attempts, 1);
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::backend_closed));
@@ -222,7 +222,7 @@ void test_cping_probe(void**) {
     assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
     assert_int_equal(outcome.attempts, 2);
     assert_true(outcome.cping_failed);
-    assert_true(outcome.backend_failed);
+    assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::cping_failed));
 }
 
 // ping_mode I: only connections idle for the interval are probed; the silent one is closed,
@@ -293,7 +293,7 @@ void test_dead_unchecked_connection_is_replayed_at_once(void**) {
     // Two attempts: the dead connection was used unchecked (a checked one is dropped for free).
     assert_int_equal(outcome.attempts, 2);
     assert_int_equal(h.sleeps, 0);
-    assert_false(outcome.backend_failed);
+    assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::none));
 }
 
 // A body goes again too, as long as only its first packet went: with a length (the packet
@@ -336,7 +336,7 @@ void test_check_kept_where_replay_is_impossible(void**) {
         h.connector.add(BackendScript().headers(200).end());
         h.connector.add(ok_response());
         ServiceOptions options;
-        options.no_recovery_after_request = c.no_recovery;
+        options.recovery.no_replay_once_sent = c.no_recovery;
         options.trust_recent_use = c.window;
         options.retries = c.retries;
         h.serve(options, "abc", 3);
@@ -356,7 +356,7 @@ void test_busy_pool(void**) {
     h.pool->acquire(held);
     const auto outcome = h.serve(ServiceOptions{});
     assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::busy));
-    assert_false(outcome.backend_failed);
+    assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::busy));
     h.pool->release(std::move(held), false, Clock::now());
 }
 

@@ -1,0 +1,63 @@
+// run_journey(): the lb's attempt loop over the request policy and the attempt budget.
+#include "balancer/journey.hpp"
+
+#include "balancer/retry.hpp"
+
+namespace ajpgate::balancer {
+
+JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, RequestContext& request,
+                          MethodKind method, JourneyPort& port) {
+    JourneyResult result;
+    AttemptBudget budget(lb);
+    // The budget ends the loop; the guard only bounds it should a selection keep failing
+    // without spending the budget (it cannot: each failed selection ends a round).
+    for (int guard = 0; guard < 1024; ++guard) {
+        const Selection pick = select_member(lb, state, request);
+        if (pick.forced_members > 0) port.forced_recovery(pick.forced_members);
+        if (!pick) {
+            result.refusal = pick.error;
+            const RetryStep step = budget.after_failure(request, true);
+            if (step == RetryStep::give_up) break;
+            if (step == RetryStep::retry_after_interval) port.sleep(budget.retry_interval());
+            continue;
+        }
+        const std::size_t m = *pick.member;
+        begin_request(state, m);
+        const AttemptReport report = port.attempt(m, pick);
+        ++result.attempts;
+        result.decision = decide({report.failure, report.progress, report.body, method, report.recovery});
+        port.health_changed(m, end_request(lb, state, m, result.decision.health, report.transfer, port.now()));
+        if (!result.first_member) result.first_member = m;
+        result.last_member = m;
+        if (result.decision.step == NextStep::done) {
+            result.end = JourneyEnd::answered;
+            return result;
+        }
+        if (result.decision.step == NextStep::stop) {
+            result.end = JourneyEnd::stopped;
+            return result;
+        }
+        result.refusal.reset();
+        const RetryStep step = budget.after_failure(request);
+        port.failed_over(m, result.decision, step != RetryStep::give_up);
+        if (step == RetryStep::give_up) {
+            result.end = JourneyEnd::exhausted;
+            return result;
+        }
+        if (step == RetryStep::retry_after_interval) port.sleep(budget.retry_interval());
+    }
+    result.end = JourneyEnd::refused;
+    return result;
+}
+
+std::string_view to_string(JourneyEnd end) noexcept {
+    switch (end) {
+    case JourneyEnd::answered: return "answered";
+    case JourneyEnd::stopped: return "stopped";
+    case JourneyEnd::exhausted: return "exhausted";
+    case JourneyEnd::refused: return "refused";
+    }
+    return "?";
+}
+
+}  // namespace ajpgate::balancer
