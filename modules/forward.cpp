@@ -111,6 +111,7 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
     // The worker's figures for the status worker, summed over every child in shared memory.
     if (w.shared) balancer::ajp_request_begin(*w.shared);
     Attempt a = attempt_once(r, cfg, w, inputs, ext, client);
+    a.worker = w.description;
     a.decision = balancer::decide(a.input);
     if (a.decision.step != balancer::NextStep::done) a.failure = describe_failure(a, w.description);
     if (w.shared) {
@@ -133,13 +134,14 @@ int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& a, const ba
             // Not an error (the client saw none), but a sign of backends closing pooled
             // connections early or refusing connects: worth a line.
             logger.log(log::Level::info, msg::retried,
-                       std::string(r->method) + " " + r->uri + ": answered on attempt " + std::to_string(o.attempts) +
+                       std::string(r->method) + " " + r->uri + " on " + std::string(a.worker) + ": answered on attempt " + std::to_string(o.attempts) +
                            " (the earlier connection could not be opened or was closed by the backend before it "
                            "answered; the request went again, body included)");
         }
         if (logger.enabled(log::Level::debug)) {
             logger.log(log::Level::debug, msg::exchange_done,
-                       std::string(r->method) + " " + r->uri + ": status " + std::to_string(e.status) + ", " +
+                       std::string(r->method) + " " + r->uri + " on " + std::string(a.worker) + ": status " +
+                           std::to_string(e.status) + ", " +
                            std::to_string(e.response_bytes) + " bytes, " +
                            (e.reusable ? "connection kept" : "connection closed"));
         }

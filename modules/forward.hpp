@@ -31,6 +31,7 @@ struct Attempt {
     balancer::Decision decision;     // the policy's verdict on it
     int backend_status = 0;          // the backend's status (use_server_errors answers with it)
     std::string failure;             // the log line: worker, what happened, the answer
+    std::string_view worker;         // "worker was1 (host:port)" (the runtime keeps it alive)
 };
 
 Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,

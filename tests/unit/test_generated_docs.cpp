@@ -1,10 +1,12 @@
 // The committed copies of what is generated from the property table must not drift from
-// it: conf/workers.properties.sample and the README's workers.properties reference.
+// it: conf/workers.properties.sample and the README's workers.properties reference; nor the
+// README's retry and failover table from the request policy.
 // scripts/update-docs.sh regenerates both.
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "balancer/request_policy.hpp"
 #include "config/property_table.hpp"
 
 extern "C" {
@@ -45,12 +47,27 @@ void test_readme_reference_matches_table(void**) {
     }
 }
 
+// The README's retry and failover table is the request policy's own (balancer/policy_docs.cpp).
+void test_readme_policy_matches_rules(void**) {
+    const std::string readme = read_source_file("README.md");
+    const std::string begin = "<!-- policy:begin -->\n", end = "<!-- policy:end -->";
+    const auto from = readme.find(begin);
+    const auto to = readme.find(end);
+    assert_true(from != std::string::npos && to != std::string::npos && from < to);
+    std::string expected = ajpgate::balancer::render_policy_markdown();
+    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    if (readme.substr(from + begin.size(), to - from - begin.size()) != expected + "\n") {
+        fail_msg("README.md's retry and failover table differs from the request policy: run scripts/update-docs.sh");
+    }
+}
+
 }  // namespace
 
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_matches_table),
         cmocka_unit_test(test_readme_reference_matches_table),
+        cmocka_unit_test(test_readme_policy_matches_rules),
     };
     return cmocka_run_group_tests_name("generated_docs", tests, nullptr, nullptr);
 }
