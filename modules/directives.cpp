@@ -256,6 +256,29 @@ const char* set_watchdog_interval(cmd_parms* cmd, void*, const char* text) {
     return parse_seconds(cmd, text, config_of(cmd).global.watchdog_interval);
 }
 
+// JkHungBackendCheck Off | wait-ms [probe-timeout-ms]
+const char* set_hung_check(cmd_parms* cmd, void*, const char* wait, const char* probe) {
+    if (const char* err = main_server_only(cmd)) return err;
+    auto& settings = config_of(cmd).global.hung_check;
+    if (!strcasecmp(wait, "off")) {
+        if (probe) return "JkHungBackendCheck Off takes no second value";
+        settings.after = std::chrono::milliseconds(0);
+        return nullptr;
+    }
+    const auto millis = [&](const char* text, std::chrono::milliseconds& out) -> const char* {
+        char* end = nullptr;
+        const long value = std::strtol(text, &end, 10);
+        if (!*text || *end || value < 1 || value > 3600000) {
+            return apr_pstrcat(cmd->pool, "JkHungBackendCheck: '", text,
+                               "' is not a number of milliseconds (1..3600000); use Off to disable the check", nullptr);
+        }
+        out = std::chrono::milliseconds(value);
+        return nullptr;
+    };
+    if (const char* err = millis(wait, settings.after)) return err;
+    return probe ? millis(probe, settings.probe_timeout) : nullptr;
+}
+
 // httpd's C++ view of a directive function is `const char* (*)()`; going through
 // `void (*)()` is the sanctioned way to convert between function pointer types.
 template <typename Fn>
@@ -314,6 +337,9 @@ std::vector<command_rec> build_directives() {
             "size of the shared memory in kilobytes (sized automatically when absent)"),
         rec("JkWatchdogInterval", as_cmd(set_watchdog_interval), nullptr, RSRC_CONF, TAKE1,
             "seconds between background maintenance runs (0: maintenance runs on requests)"),
+        rec("JkHungBackendCheck", as_cmd(set_hung_check), nullptr, RSRC_CONF, TAKE12,
+            "Off, or milliseconds a request waits for its first packet before the member is checked for a hang, "
+            "and the CPONG wait of that check (default 2000 2000)"),
         rec("JkStrict", as_cmd(set_strict), nullptr, RSRC_CONF, FLAG,
             "On: refuse to start on what mod_jk silently accepts (every compatibility warning)"),
     };

@@ -8,6 +8,7 @@
 
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_forward.hpp"
+#include "modules/member_liveness.hpp"
 #include "modules/messages.hpp"
 #include "modules/status_handler.hpp"
 
@@ -78,8 +79,15 @@ Attempt attempt_once(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, c
         return a;
     }
     client.response.fail_on_status(w.config->fail_on_status);
-    a.outcome = transport::serve_request(*w.pool, service, built.request, exchange_options(r, cfg, w, built, ext),
-                                         client.body, client.response,
+    transport::ExchangeOptions exchange = exchange_options(r, cfg, w, built, ext);
+    const GlobalConfig& global = server_config(ap_server_conf ? ap_server_conf : r->server).global;
+    const log::Logger logger = logger_for(cfg);
+    MemberLiveness liveness(w, global.hung_check, logger);
+    if (global.hung_check.enabled() && w.shared) {
+        exchange.liveness = &liveness;
+        exchange.liveness_after = global.hung_check.after;
+    }
+    a.outcome = transport::serve_request(*w.pool, service, built.request, exchange, client.body, client.response,
                                          [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
     a.input = transport::policy_input(a.outcome, service);
     a.backend_status = a.outcome.exchange.status;
@@ -113,6 +121,7 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
     Attempt a = attempt_once(r, cfg, w, inputs, ext, client);
     a.worker = w.description;
     a.decision = balancer::decide(a.input);
+    if (a.decision.step == balancer::NextStep::done) note_answer(w);
     if (a.decision.step != balancer::NextStep::done) a.failure = describe_failure(a, w.description);
     if (w.shared) {
         const auto& e = a.outcome.exchange;

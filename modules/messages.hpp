@@ -2,6 +2,7 @@
 // can list them. Codes never change meaning; retired codes are not reused.
 #pragma once
 
+#include "balancer/request_policy.hpp"  // the codes of a failed attempt, chosen by the policy
 #include "log/log.hpp"
 
 namespace ajpgate::httpd::msg {
@@ -15,18 +16,19 @@ inline constexpr log::Code mount_file_reloaded{"AJPG0012"};  // info: JkMountFil
 inline constexpr log::Code mapped{"AJPG0100"};             // debug: URI mapped to a worker
 inline constexpr log::Code unknown_worker{"AJPG0101"};     // error: a request names a worker outside worker.list (500)
 inline constexpr log::Code bad_uri{"AJPG0102"};            // info: URI escapes the root or is unsafe (400)
-inline constexpr log::Code connect_failed{"AJPG0110"};     // error: backend unreachable (503)
-inline constexpr log::Code busy{"AJPG0111"};               // error: no free connection (503)
-inline constexpr log::Code protocol_error{"AJPG0112"};     // error: bad packet from backend (502)
-inline constexpr log::Code reply_timeout{"AJPG0113"};      // error: no reply in time (504)
-inline constexpr log::Code backend_closed{"AJPG0114"};     // error: backend closed mid-exchange (502)
-inline constexpr log::Code too_large{"AJPG0115"};          // error: request headers too large (413)
-inline constexpr log::Code client_read{"AJPG0116"};        // info: client body unreadable (400)
-inline constexpr log::Code client_gone{"AJPG0117"};        // info: client went away mid-response
-inline constexpr log::Code failed_status{"AJPG0118"};      // error: status listed in fail_on_status (503)
+inline constexpr log::Code connect_failed = balancer::codes::connect_failed;     // error: backend unreachable (503)
+inline constexpr log::Code busy = balancer::codes::busy;               // error: no free connection (503)
+inline constexpr log::Code protocol_error = balancer::codes::protocol_error;     // error: bad packet from backend (502)
+inline constexpr log::Code reply_timeout = balancer::codes::reply_timeout;      // error: no reply in time (504)
+inline constexpr log::Code backend_closed = balancer::codes::backend_closed;     // error: backend closed mid-exchange (502)
+inline constexpr log::Code too_large = balancer::codes::too_large;          // error: request headers too large (413)
+inline constexpr log::Code client_read = balancer::codes::client_read;        // info: client body unreadable (400)
+inline constexpr log::Code client_gone = balancer::codes::client_gone;        // info: client went away mid-response
+inline constexpr log::Code failed_status = balancer::codes::failed_status;      // error: status listed in fail_on_status (503)
 inline constexpr log::Code retried{"AJPG0119"};           // info: answered, but only on a later attempt
 inline constexpr log::Code exchange_done{"AJPG0120"};      // debug: one request's story
 // AJPG0121 (a worker type not served yet) is retired: every type is served now.
+inline constexpr log::Code backend_hung = balancer::codes::backend_hung;       // error: no first packet and no CPONG: member hung (504/failover)
 inline constexpr log::Code request_log{"AJPG0130"};         // JkRequestLogFormat line
 inline constexpr log::Code lb_failover{"AJPG0140"};        // warn: an lb member failed, another one tries
 inline constexpr log::Code lb_unavailable{"AJPG0141"};     // error: no lb member can serve (503)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer/hung_check.hpp"
 #include "config/uri_map.hpp"
 #include "config/worker_model.hpp"
 #include "log/log.hpp"
@@ -113,6 +114,7 @@ struct GlobalConfig {
     std::optional<std::string> shm_file;
     std::optional<std::size_t> shm_size;
     std::chrono::seconds watchdog_interval{0};
+    balancer::HungCheckSettings hung_check;  // JkHungBackendCheck
     config::Strictness strictness = config::Strictness::compatible;  // JkStrict
 
     // ---- built at check_config / child_init ----

@@ -40,6 +40,9 @@ struct alignas(8) AjpSlot {
     std::uint8_t reserved[3];
     std::int64_t last_reset;      // unix seconds
     std::int64_t error_time;      // unix seconds of the last error; 0 none
+    // Liveness (hung_check.hpp), in the lb's monotonic microseconds; 0 never.
+    std::int64_t last_answer_us;  // the last whole response or CPONG
+    std::int64_t hung_since_us;   // the last probe that got no CPONG
     // Settings the status worker edits, under settings_sequence.
     std::uint32_t settings_sequence;
     std::int32_t port;

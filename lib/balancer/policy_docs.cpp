@@ -36,11 +36,13 @@ constexpr std::array<PolicyRuleDoc, kRuleCount> kDocs{{
      "has already sent the headers to the client: bit 2 stops, otherwise any method is retried"},
     {Rule::sent_bit1, "the backend received the request and bit 1 is set (bit 8 lifts it for HEAD, bit 16 for GET)",
      "stop (502/504)", "checks bit 16 only when bit 8 is not set"},
-    {Rule::timeout_unsafe, "no reply within `reply_timeout` for a method that must not run twice (POST, PATCH, ...)",
+    {Rule::timeout_unsafe,
+     "no reply within `reply_timeout`, or the member found hung (`JkHungBackendCheck`), for a method that must not "
+     "run twice (POST, PATCH, ...)",
      "stop (504): the backend may still be executing it", "sends it to another member"},
-    {Rule::sent_replayable, "the backend received the request and closed, timed out or sent garbage without a word",
+    {Rule::sent_replayable, "the backend received the request and closed, timed out, was found hung or sent garbage without a word",
      "closed: the same member on a new connection first (a pooled connection may have been closed as the "
-     "request went), then another member; timeout or protocol error: another member at once; the request and "
+     "request went), then another member; timeout, hung or protocol error: another member at once; the request and "
      "its first body packet are sent again as they were",
      "asks the same member `retries` times first"},
 }};

@@ -44,6 +44,7 @@ constexpr std::array<FailureTraits, kFailureCount> kTraits{{
     {Outcome::closed, 502, log::Level::error, codes::backend_closed},                        // send_failed
     {Outcome::closed, 502, log::Level::error, codes::backend_closed},                        // backend_closed
     {Outcome::reply_timeout, 504, log::Level::error, codes::reply_timeout},                  // reply_timeout
+    {Outcome::cping_failed, 504, log::Level::error, codes::backend_hung},                    // backend_hung
     {Outcome::protocol_error, 502, log::Level::error, codes::protocol_error},                // protocol_error
     {Outcome::status_fail_member, 503, log::Level::error, codes::failed_status},             // status_fail_member
     {Outcome::status_fail_request, 503, log::Level::error, codes::failed_status},            // status_fail_request
@@ -112,7 +113,8 @@ Decision decide(const PolicyInput& in) noexcept {
         return with(d, NextStep::try_other, Rule::after_headers);
     }
     if (bit1_applies(in)) return with(d, NextStep::stop, Rule::sent_bit1);
-    if (f == Failure::reply_timeout && !safe_to_repeat(in.method)) return with(d, NextStep::stop, Rule::timeout_unsafe);
+    const bool timed_out = f == Failure::reply_timeout || f == Failure::backend_hung;
+    if (timed_out && !safe_to_repeat(in.method)) return with(d, NextStep::stop, Rule::timeout_unsafe);
     // A pooled connection the backend closed just as the request went: the member again first.
     const NextStep step = f == Failure::backend_closed ? NextStep::retry_same : NextStep::try_other;
     return with(d, step, Rule::sent_replayable);
@@ -121,7 +123,7 @@ Decision decide(const PolicyInput& in) noexcept {
 std::string_view to_string(Failure failure) noexcept {
     static constexpr std::array<std::string_view, kFailureCount> names{
         "none", "unresolved", "busy", "connect_failed", "cping_failed", "send_failed", "backend_closed",
-        "reply_timeout", "protocol_error", "status_fail_member", "status_fail_request", "request_too_large",
+        "reply_timeout", "backend_hung", "protocol_error", "status_fail_member", "status_fail_request", "request_too_large",
         "bad_request", "client_read_failed", "client_write_failed"};
     return names[static_cast<std::size_t>(failure)];
 }

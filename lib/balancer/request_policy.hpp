@@ -12,7 +12,8 @@
 //
 // mod_jk's semantics, with three deliberate differences (README "Retries and failover"):
 // - A reply timeout is retried elsewhere only for a method that is safe to run twice (the
-//   backend may still be executing the first one); mod_jk re-sends any method.
+//   backend may still be executing the first one); mod_jk re-sends any method. The same
+//   holds for a member found hung (hung_check.hpp), which mod_jk does not look for.
 // - After the backend's headers arrived, only an idempotent method is re-sent; mod_jk has
 //   already passed the headers to the client at that point and cannot re-send anything
 //   sensibly, ajpgate still holds them.
@@ -64,6 +65,7 @@ enum class Failure : std::uint8_t {
     send_failed,          // the request could not be written whole
     backend_closed,       // the backend closed the connection before the end of its answer
     reply_timeout,        // no packet within reply_timeout
+    backend_hung,         // no first packet, and the member's probe got no CPONG (hung_check.hpp)
     protocol_error,       // a malformed or unexpected packet from the backend
     status_fail_member,   // the status is in fail_on_status
     status_fail_request,  // the status is in fail_on_status as -code
@@ -72,7 +74,7 @@ enum class Failure : std::uint8_t {
     client_read_failed,   // the client's body could not be read
     client_write_failed,  // the client went away during the answer
 };
-inline constexpr std::size_t kFailureCount = 15;
+inline constexpr std::size_t kFailureCount = 16;
 
 // How far the request got on this attempt.
 enum class Progress : std::uint8_t {
@@ -168,6 +170,7 @@ inline constexpr log::Code connect_failed{"AJPG0110"};
 inline constexpr log::Code busy{"AJPG0111"};
 inline constexpr log::Code protocol_error{"AJPG0112"};
 inline constexpr log::Code reply_timeout{"AJPG0113"};
+inline constexpr log::Code backend_hung{"AJPG0122"};
 inline constexpr log::Code backend_closed{"AJPG0114"};
 inline constexpr log::Code too_large{"AJPG0115"};
 inline constexpr log::Code client_read{"AJPG0116"};

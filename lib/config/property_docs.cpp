@@ -102,11 +102,12 @@ constexpr std::string_view kDifferences =
     "- Safe by default where mod_jk is not (no start-up decision depends on these): "
     "`socket_connect_timeout` is 3000 ms when neither it "
     "nor `socket_timeout` is set (mod_jk waits for the kernel, minutes against a host that drops "
-    "packets); `ping_mode` is `C` (a new connection is CPINGed before it carries a request, so a "
-    "backend that accepts but does not answer is found at once); `connection_pool_timeout` is "
-    "300 s (mod_jk keeps idle connections for ever, and firewalls drop them silently). Set the "
-    "mod_jk values explicitly (`socket_connect_timeout=0`, `ping_mode=N`, `connection_pool_timeout=0`) "
-    "to get mod_jk's behaviour.\n\n";
+    "packets); `connection_pool_timeout` is 300 s (mod_jk keeps idle connections for ever, and firewalls "
+    "drop them silently). Set the mod_jk values explicitly (`socket_connect_timeout=0`, "
+    "`connection_pool_timeout=0`) to get mod_jk's behaviour. `ping_mode` has mod_jk's default "
+    "(none): a CPING after connect would put a second round trip in front of every new "
+    "connection's request, doubling what a slow JVM costs; a backend that accepts and never "
+    "answers is found by `JkHungBackendCheck` (Directives) instead.\n\n";
 
 }  // namespace
 

@@ -91,9 +91,9 @@ constexpr std::array<PropertySpec, property_count> kTable{{
          "Set SO_KEEPALIVE, against firewalls dropping idle connections"),
     prop(socket_buffer, "socket_buffer", T::integer, "0", "bytes", kAjp, 0, kMax, nullptr,
          "Socket send/receive buffer size; 0 keeps the system's"),
-    prop(ping_mode, "ping_mode", T::ping_flags, "C", "", kAjp, 0, 0, nullptr,
+    prop(ping_mode, "ping_mode", T::ping_flags, "N", "", kAjp, 0, 0, nullptr,
          "CPing probes: C after connect, P before each request, I on idle connections, A all, N none "
-         "(ajpgate default C: a backend that accepts but does not answer is found before a request is sent)"),
+         "(a backend that accepts but does not answer is found by JkHungBackendCheck instead, off the request's path)"),
     prop(ping_timeout, "ping_timeout", T::milliseconds, "10000", "ms", kAjp, 0, kMax, nullptr,
          "Wait for CPONG when no mode-specific timeout is set"),
     prop(connect_timeout, "connect_timeout", T::milliseconds, "0", "ms", kAjp, 0, kMax, nullptr,

@@ -87,6 +87,7 @@ balancer::Failure failure_of(ExchangeResult r) noexcept {
     case ExchangeResult::send_failed: return Failure::send_failed;
     case ExchangeResult::backend_closed: return Failure::backend_closed;
     case ExchangeResult::backend_timeout: return Failure::reply_timeout;
+    case ExchangeResult::backend_hung: return Failure::backend_hung;
     case ExchangeResult::protocol_error: return Failure::protocol_error;
     case ExchangeResult::client_read_failed: return Failure::client_read_failed;
     case ExchangeResult::client_write_failed: return Failure::client_write_failed;

@@ -13,6 +13,7 @@ std::string_view to_string(ExchangeResult result) noexcept {
     case ExchangeResult::send_failed: return "send_failed";
     case ExchangeResult::backend_closed: return "backend_closed";
     case ExchangeResult::backend_timeout: return "backend_timeout";
+    case ExchangeResult::backend_hung: return "backend_hung";
     case ExchangeResult::protocol_error: return "protocol_error";
     case ExchangeResult::client_read_failed: return "client_read_failed";
     case ExchangeResult::client_write_failed: return "client_write_failed";
@@ -40,7 +41,7 @@ public:
                 return fail(ExchangeResult::client_write_failed, "client went away while receiving the body");
             }
             ajp13::Frame frame;
-            const ReceiveResult received = channel_.receive(frame, options_.reply_timeout);
+            const ReceiveResult received = receive_next(frame);
             if (received != ReceiveResult::packet) return fail_receive(received);
             const auto type = frame.type();
             if (!type) return fail(ExchangeResult::protocol_error, "empty packet from backend");
@@ -64,7 +65,31 @@ private:
         return outcome_;
     }
 
+    // The next packet; the wait for the first one is watched by the liveness check.
+    ReceiveResult receive_next(ajp13::Frame& frame) {
+        if (!options_.liveness || options_.liveness_after.count() <= 0 || answered_) {
+            return channel_.receive(frame, options_.reply_timeout);
+        }
+        std::chrono::milliseconds left = options_.reply_timeout;  // zero: no limit
+        for (;;) {
+            const auto slice = left.count() > 0 && left < options_.liveness_after ? left : options_.liveness_after;
+            const ReceiveResult received = channel_.receive(frame, slice);
+            if (received != ReceiveResult::timeout) {
+                answered_ = received == ReceiveResult::packet;
+                return received;
+            }
+            if (left.count() > 0 && (left -= slice).count() <= 0) return received;
+            if (!options_.liveness->member_alive()) {
+                hung_ = true;
+                return received;
+            }
+        }
+    }
+
     ExchangeOutcome& fail_receive(ReceiveResult received) {
+        if (received == ReceiveResult::timeout && hung_) {
+            return fail(ExchangeResult::backend_hung, "no answer, and a new connection got no CPONG: the member is hung");
+        }
         switch (received) {
         case ReceiveResult::closed: return fail(ExchangeResult::backend_closed, "backend closed the connection");
         case ReceiveResult::timeout: return fail(ExchangeResult::backend_timeout, "no reply within reply_timeout");
@@ -270,6 +295,8 @@ private:
     bool body_done_ = false;                  // the end of the body was sent (or there is none)
     bool suppress_body_ = false;
     int asks_after_end_ = 0;
+    bool answered_ = false;  // a packet came: the liveness check is over
+    bool hung_ = false;      // the liveness check said the member is hung
 };
 
 }  // namespace

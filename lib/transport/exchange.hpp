@@ -11,6 +11,7 @@
 
 #include "ajp13/messages.hpp"
 #include "transport/interfaces.hpp"
+#include "transport/liveness.hpp"
 #include "transport/packet_channel.hpp"
 
 namespace ajpgate::transport {
@@ -29,6 +30,11 @@ struct ExchangeOptions {
     // cannot be read from the client a second time.
     std::span<const std::uint8_t> replay;
     std::uint64_t replay_body_bytes = 0;
+    // While the first packet of the answer is late by `liveness_after`, ask `liveness` whether
+    // the member is alive (balancer/hung_check.hpp), and again after each further
+    // `liveness_after`; a "no" ends the exchange as backend_hung. Null: wait as reply_timeout says.
+    LivenessCheck* liveness = nullptr;
+    std::chrono::milliseconds liveness_after{0};
 };
 
 enum class ExchangeResult : std::uint8_t {
@@ -37,6 +43,7 @@ enum class ExchangeResult : std::uint8_t {
     send_failed,          // the request could not be written: the backend never saw it whole
     backend_closed,       // the backend closed the connection before END_RESPONSE
     backend_timeout,      // no packet within reply_timeout (504)
+    backend_hung,         // no first packet, and the liveness check found the member hung (504)
     protocol_error,       // malformed or unexpected packet from the backend (502)
     client_read_failed,   // the client's body could not be read or was short (400)
     client_write_failed,  // the client went away while the response was delivered

@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -187,6 +188,64 @@ class ClusterCase(unittest.TestCase):
 
     # --- 3 and 4. kill -9 under load, then restart ------------------------------------------
 
+    def test_2c_stopped_jvm_under_load(self):
+        """SIGSTOP of one node's JVM for 15 s while four clients with sessions run (a long GC
+        pause, a debugger): with JkHungBackendCheck's defaults the stopped node is found hung
+        and no request fails; after SIGCONT the node takes traffic again. The survivor itself
+        stalls while its synchronous session replication waits for the stopped peer
+        (channelSendOptions=6): a client talking to it directly, bypassing httpd, measures that
+        stall, and no request through httpd may wait more than 5 s longer than it."""
+        self.addCleanup(self.report)
+        victim, survivor = "was2", "was1"
+        with Httpd(SEED_HTTPD, workers=lb_workers(self.cluster, extra=RECOVERY)) as h:
+            sessions = [self.new_session_on(h, route) for route in ("was1", "was2", "was1", "was2")]
+            load = Load(h.port, [s.session for s in sessions], timeout=30.0, limit=40.0)
+            load.start()
+            direct = Ticker(self.cluster[survivor].http_port, "/app/counter.jsp", timeout=30.0,
+                            session=sessions[0].session)
+            time.sleep(2.0)
+            direct.start()
+            group = self.cluster[victim].process.proc.pid
+            os.killpg(group, signal.SIGSTOP)
+            stopped_at, stopped_wall = time.monotonic(), time.time()
+            try:
+                time.sleep(15.0)
+            finally:
+                os.killpg(group, signal.SIGCONT)
+            resumed_at = time.monotonic()
+            direct.join()
+            ticker = Ticker(h.port, "/app/node.jsp")
+            ticker.start()
+            back = ticker.first_from(victim, timeout=30.0)
+            ticker.join()
+            load.join(after_kill=0.5)
+            replies = [r for rs in load.replies for r in rs]
+            during = [r for r in replies if r.ended > stopped_at and r.started < resumed_at]
+            failed = [r for r in replies + ticker.replies if r.status != 200]
+            self.figures["sigstop"] = {
+                "requests": len(replies), "during_stop": len(during), "failed": len(failed),
+                "failed_statuses": sorted(collections.Counter(r.status for r in failed).items()),
+                "longest_wait_ms": round(max(r.ended - r.started for r in replies) * 1000),
+                "longest_wait_during_stop_ms": round(max((r.ended - r.started for r in during), default=0) * 1000),
+                "back_after_sigcont_s": round(back - resumed_at, 2) if back else None,
+                "survivor_direct_longest_ms": round(max(r.ended - r.started for r in direct.replies) * 1000),
+                "hung_lines": h.read("logs/mod_jk.log").count("AJPG0122"),
+                "slowest": [(r.node, r.status, round((r.ended - r.started) * 1000), round(r.started - stopped_at, 2))
+                            for r in sorted(replies, key=lambda r: r.started - r.ended)[:6]]}
+            self.assertEqual(len(failed), 0, self.figures["sigstop"])
+            figures = self.figures["sigstop"]
+            # The requests waiting on the stopped node gave up on it within ~4 s (2 s wait,
+            # 2 s without a CPONG) and went to the survivor; what they waited there is the
+            # survivor's replication stall, which ajpgate cannot shorten.
+            stamps = re.finditer(r"^\[(\w+ \w+ \d+ [\d:]+)(\.\d+) (\d+)\].*AJPG0122", h.read("logs/mod_jk.log"),
+                                 re.M)
+            verdicts = [time.mktime(time.strptime(m.group(1) + " " + m.group(3), "%a %b %d %H:%M:%S %Y")) +
+                        float(m.group(2)) for m in stamps]
+            figures["hung_verdict_after_stop_s"] = round(min(verdicts) - stopped_wall, 2) if verdicts else None
+            self.assertTrue(verdicts, figures)
+            self.assertLess(figures["hung_verdict_after_stop_s"], 5.0, figures)
+            self.assertIsNotNone(back, f"{victim} took no request within 30 s of SIGCONT")
+
     def test_3_kill_under_load_fails_over_and_the_node_recovers(self):
         self.addCleanup(self.report)  # the figures are printed even when a check fails
         with Httpd(SEED_HTTPD, workers=lb_workers(self.cluster, extra=RECOVERY)) as h:
@@ -316,11 +375,12 @@ class Load:
 
 
 class Ticker:
-    """Sessionless GETs on one thread every interval, each bounded by a timeout, until
-    joined; at most limit seconds in all."""
+    """GETs (sessionless, or with one session) on one thread every interval, each bounded by a
+    timeout, until joined; at most limit seconds in all."""
 
-    def __init__(self, port, path, interval=0.05, timeout=5.0, limit=60.0):
+    def __init__(self, port, path, interval=0.05, timeout=5.0, limit=60.0, session=None):
         self.port, self.path, self.interval, self.timeout = port, path, interval, timeout
+        self.session = session
         self.replies = []
         self.done = threading.Event()
         self.deadline = time.monotonic() + limit
@@ -328,7 +388,7 @@ class Ticker:
 
     def run(self):
         while not self.done.is_set() and time.monotonic() < self.deadline:
-            self.replies.append(fetch(self.port, self.path, timeout=self.timeout))
+            self.replies.append(fetch(self.port, self.path, self.session, timeout=self.timeout))
             self.done.wait(self.interval)
 
     def start(self):

@@ -49,6 +49,7 @@ Expected expected_for(Failure f) {
     case Failure::send_failed: return {Outcome::closed, 502};
     case Failure::backend_closed: return {Outcome::closed, 502};
     case Failure::reply_timeout: return {Outcome::reply_timeout, 504};
+    case Failure::backend_hung: return {Outcome::cping_failed, 504};
     case Failure::protocol_error: return {Outcome::protocol_error, 502};
     case Failure::status_fail_member: return {Outcome::status_fail_member, 503};
     case Failure::status_fail_request: return {Outcome::status_fail_request, 503};
@@ -60,7 +61,7 @@ Expected expected_for(Failure f) {
     return {Outcome::success, 0};
 }
 
-// The product of every input: 15 failures x 4 progresses x 3 body states x 4 methods x 32
+// The product of every input: 16 failures x 4 progresses x 3 body states x 4 methods x 32
 // recovery_options values, each checked against the promises of request_policy.hpp.
 void test_every_input_keeps_the_promises(void**) {
     std::array<int, kRuleCount> reached{};
@@ -116,7 +117,8 @@ void test_every_input_keeps_the_promises(void**) {
             fail_msg("bit 1 ignored: %s", what.c_str());
         }
         // A timeout after sending: only methods safe to run twice go elsewhere.
-        if (in.failure == Failure::reply_timeout && in.progress != Progress::nothing_sent &&
+        const bool timed_out = in.failure == Failure::reply_timeout || in.failure == Failure::backend_hung;
+        if (timed_out && in.progress != Progress::nothing_sent &&
             in.method == MethodKind::other && again) {
             fail_msg("unsafe method repeated after a timeout: %s", what.c_str());
         }
@@ -127,7 +129,7 @@ void test_every_input_keeps_the_promises(void**) {
         }
         if (d.code.id.empty()) fail_msg("no log code: %s", what.c_str());
     }
-    assert_int_equal(checked, 15 * 4 * 3 * 4 * 32);
+    assert_int_equal(checked, 16 * 4 * 3 * 4 * 32);
     for (std::size_t r = 0; r < kRuleCount; ++r) {
         if (reached[r] == 0) fail_msg("rule %s is never applied", std::string(to_string(nth<Rule>(r))).c_str());
     }
@@ -170,6 +172,10 @@ void test_documented_cases(void**) {
         {"hung node, GET: elsewhere", at(F::reply_timeout, P::request_sent, M::get), 0, NextStep::try_other,
          Rule::sent_replayable},
         {"hung node, POST: 504", at(F::reply_timeout, P::request_sent, M::other), 0, NextStep::stop, Rule::timeout_unsafe},
+        {"hung member (no CPONG), GET: elsewhere", at(F::backend_hung, P::request_sent, M::get), 0, NextStep::try_other,
+         Rule::sent_replayable},
+        {"hung member (no CPONG), POST: 504", at(F::backend_hung, P::request_sent, M::other), 0, NextStep::stop,
+         Rule::timeout_unsafe},
         {"hung node, PUT is idempotent", at(F::reply_timeout, P::request_sent, M::idempotent), 0, NextStep::try_other,
          Rule::sent_replayable},
         {"garbage from the backend", at(F::protocol_error, P::request_sent, M::other), 0, NextStep::try_other,

@@ -72,7 +72,7 @@ void test_defaults_are_mod_jk(void**) {
         {"maintain", "60"}, {"type", "ajp13"}, {"secret", ""}, {"retries", "2"},
         {"retry_interval", "100"}, {"host", "localhost"}, {"port", "8009"}, {"source", ""},
         {"prefer_ipv6", "false"}, {"socket_timeout", "0"}, {"socket_keepalive", "false"},
-        {"socket_buffer", "0"}, {"ping_mode", "C" /* ajpgate; mod_jk: "" */},
+        {"socket_buffer", "0"}, {"ping_mode", "N" /* mod_jk: unset, the same */},
         {"ping_timeout", "10000"}, {"connect_timeout", "0"}, {"prepost_timeout", "0"},
         {"connection_pool_timeout", "300" /* ajpgate; mod_jk: 0 */},
         {"recovery_options", "0"}, {"reply_timeout", "0"}, {"fail_on_status", ""},

@@ -67,9 +67,9 @@ void test_ajp13_defaults(void**) {
     assert_true(w.socket_connect_timeout == 3000ms);  // ajpgate: fail fast (mod_jk: no limit)
     assert_false(w.socket_keepalive);
     assert_int_equal(w.socket_buffer, 0);
-    assert_true(w.ping_mode == (PingFlags{true, false, false}));  // ajpgate: CPING after connect
+    assert_true(w.ping_mode == (PingFlags{false, false, false}));  // mod_jk's default: no CPING
     assert_true(w.ping_timeout == 10000ms);
-    assert_true(w.connect_timeout == 10000ms);  // the after-connect CPING waits ping_timeout
+    assert_true(w.connect_timeout == 0ms);  // no CPING after connect, so no wait for one
     assert_true(w.prepost_timeout == 0ms);
     assert_true(w.connection_ping_interval == 0s);
     assert_false(w.connection_pool_size.has_value());     // auto: ThreadsPerChild
