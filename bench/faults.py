@@ -242,13 +242,16 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1))))]
 
 
-def summarise(results, fault_at, fault_end, end, resent, node="was1"):
-    """The row of one run; fault_end None when the fault has no end (then no recovery)."""
+def summarise(results, fault_at, fault_end, end, resent, node="was1", alive=False, sticky=(0, 1)):
+    """The row of one run; fault_end None when the fault has no end (then no recovery).
+    alive: the node still exists during the fault (stopped or slow, not killed), so it may
+    answer late what it was sent. sticky: the client threads whose session is on `node`."""
     errors = [r for r in results if r[5] or not 200 <= r[3] < 300]
     # "During": requests sent from the fault's start to its end (to the end of the run when
     # it has none); "after": from its start to the end of the run, recovery included.
     until = fault_end if fault_end is not None else end
     during = [r[2] - r[1] for r in results if fault_at <= r[1] < until]
+    during_sticky = [r[2] - r[1] for r in results if fault_at <= r[1] < until and r[0] in sticky]
     after = [r[2] - r[1] for r in results if r[1] >= fault_at]
     latencies = [r[2] - r[1] for r in results]
     worst = max(results, key=lambda r: r[2] - r[1]) if results else None
@@ -257,7 +260,7 @@ def summarise(results, fault_at, fault_end, end, resent, node="was1"):
         def ok_from(r):
             return r[4] == node and not r[5] and 200 <= r[3] < 300
         # Still answering (however late) requests sent in the fault's last 2 s: the lb kept it.
-        kept = any(ok_from(r) and fault_end - 2.0 <= r[1] < fault_end for r in results)
+        kept = alive and any(ok_from(r) and fault_end - 2.0 <= r[1] < fault_end for r in results)
         served = [r[2] for r in results if r[1] >= fault_end and ok_from(r)]
         back = round(min(served) - fault_end, 2) if served else None
     per_second = {}
@@ -279,6 +282,8 @@ def summarise(results, fault_at, fault_end, end, resent, node="was1"):
         "max_latency_started_at": round(worst[1], 2) if worst else None,
         "p50_during": round(percentile(during, 50), 4) if during else None,
         "p99_during": round(percentile(during, 99), 4) if during else None,
+        "p50_during_sticky": round(percentile(during_sticky, 50), 4) if during_sticky else None,
+        "p99_during_sticky": round(percentile(during_sticky, 99), 4) if during_sticky else None,
         "p50_after": round(percentile(after, 50), 4) if after else None,
         "p99_after": round(percentile(after, 99), 4) if after else None,
         "fault_at": round(fault_at, 2),
@@ -353,6 +358,8 @@ def run_fault(contender, fault, args, testd, run_dir):
             if fault in ("slow", "slowjvm"):
                 fault_end = fault_at + dur
             time.sleep(max(0.0, fault_at + dur - load.now()))
+            if fault_end is None:
+                fault_end = load.now()  # was1 comes back from here on
             if fault == "kill":
                 was1.start()
             elif fault == "stop":
@@ -361,8 +368,6 @@ def run_fault(contender, fault, args, testd, run_dir):
                 hole.stop()
                 hole = None
                 was1.start()
-            if fault_end is None:
-                fault_end = load.now()
             # Until was1 serves a request sent after the end (bounded), then a little more.
             deadline = fault_end + args.recover_max
             while load.now() < deadline:
@@ -373,7 +378,7 @@ def run_fault(contender, fault, args, testd, run_dir):
         time.sleep(max(0.0, MIN_RUN - load.now()))
         end = load.now()
         results = load.stop()
-        row = summarise(results, fault_at, fault_end, end, sum(load.resent))
+        row = summarise(results, fault_at, fault_end, end, sum(load.resent), alive=fault in ("stop", "slow", "slowjvm"))
         row["httpd_errors"] = log_problems(server)
         shutil.rmtree(server.dir, ignore_errors=True)  # kept (logs) only when the run failed
         return row
@@ -447,7 +452,7 @@ def run_tomcat(contender, cluster, args):
         time.sleep(max(0.0, MIN_RUN - load.now()))
         end = load.now()
         results = load.stop()
-        row = summarise(results, fault_at, fault_end, end, sum(load.resent))
+        row = summarise(results, fault_at, fault_end, end, sum(load.resent), alive=True)
         row["httpd_errors"] = log_problems(server)
         shutil.rmtree(server.dir, ignore_errors=True)
         return row
@@ -467,15 +472,16 @@ def secs(value):
     return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"
 
 
-def table(rows, titles, back_label="was1 back after"):
-    out = ["| fault | contender | requests | errors | of which timeouts (30 s) | max latency | p50 during fault | "
-           f"p99 during fault | {back_label} |",
+def table(rows, titles, back_label="was1 back after", rounds=1):
+    out = ["| fault | contender | requests | errors | of which timeouts (30 s) | max latency | p50 / p99 during fault | "
+           f"p50 / p99 during fault, was1's sessions | {back_label} |",
            "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         r = row["result"]
         if "error" in r:
             out.append(f"| {titles[row['fault']]} | {row['contender']} | run failed: {r['error']} |||||||")
             continue
+        contender = row["contender"] + (f" #{row['round']}" if rounds > 1 else "")
         if r["fault_end"] is None:
             back = "n/a"
         elif r["node_kept"]:
@@ -484,8 +490,9 @@ def table(rows, titles, back_label="was1 back after"):
             back = f"not within {row['recover_max']:.0f} s"
         else:
             back = secs(r["node_back_after"])
-        out.append(f"| {titles[row['fault']]} | {row['contender']} | {r['requests']} | {r['errors']} | {r['timeouts']} | "
-                   f"{secs(r['max_latency'])} | {secs(r['p50_during'])} | {secs(r['p99_during'])} | {back} |")
+        out.append(f"| {titles[row['fault']]} | {contender} | {r['requests']} | {r['errors']} | {r['timeouts']} | "
+                   f"{secs(r['max_latency'])} | {secs(r['p50_during'])} / {secs(r['p99_during'])} | "
+                   f"{secs(r['p50_during_sticky'])} / {secs(r['p99_during_sticky'])} | {back} |")
     return "\n".join(out)
 
 
@@ -508,6 +515,7 @@ def main():
     ap.add_argument("--recover-max", type=float, default=130.0,
                     help="after the fault ends, wait at most this long for was1 to take traffic again")
     ap.add_argument("--think-ms", type=float, default=20.0, help="pause between a client's requests")
+    ap.add_argument("--rounds", type=int, default=1, help="runs per fault and contender (one row each)")
     ap.add_argument("--tomcat", action="store_true", help="also the real Tomcat cluster variant")
     ap.add_argument("--tomcat-only", action="store_true", help="only the real Tomcat cluster variant")
     ap.add_argument("--json", help="default bench/results/faults-<date>.json")
@@ -537,15 +545,17 @@ def main():
     started = time.monotonic()
     rows = []
     for fault in faults:
-        for contender in contenders:  # interleaved: the machine's state drifts alike for both
-            t = time.monotonic()
-            print(f"faults: {fault} / {contender} ...", file=sys.stderr, flush=True)
-            try:
-                result = run_fault(contender, fault, args, testd, run_dir)
-            except Exception as e:  # noqa: BLE001 - one broken run must not lose the others
-                result = {"error": f"{type(e).__name__}: {e}"}
-            print(f"faults: {fault} / {contender} took {time.monotonic() - t:.0f} s", file=sys.stderr, flush=True)
-            rows.append({"fault": fault, "contender": contender, "recover_max": args.recover_max, "result": result})
+        for round_no in range(1, args.rounds + 1):
+            for contender in contenders:  # interleaved: the machine's state drifts alike for both
+                t = time.monotonic()
+                print(f"faults: {fault} / {contender} (round {round_no}) ...", file=sys.stderr, flush=True)
+                try:
+                    result = run_fault(contender, fault, args, testd, run_dir)
+                except Exception as e:  # noqa: BLE001 - one broken run must not lose the others
+                    result = {"error": f"{type(e).__name__}: {e}"}
+                print(f"faults: {fault} / {contender} took {time.monotonic() - t:.0f} s", file=sys.stderr, flush=True)
+                rows.append({"fault": fault, "contender": contender, "round": round_no,
+                             "recover_max": args.recover_max, "result": result})
 
     tomcat_rows = []
     if args.tomcat or args.tomcat_only:
@@ -577,10 +587,11 @@ def main():
             "settings": {"threads": THREADS, "sticky_threads": 4, "fault_at": FAULT_AT, "min_run": MIN_RUN,
                          "fault_secs": args.fault_secs, "blackhole_secs": args.blackhole_secs,
                          "slow_ms": SLOW_MS, "client_timeout": CLIENT_TIMEOUT, "think_ms": args.think_ms,
-                         "recover_max": args.recover_max, "tomcat_stop_secs": TOMCAT_STOP_SECS}}
+                         "recover_max": args.recover_max, "rounds": args.rounds,
+                         "tomcat_stop_secs": TOMCAT_STOP_SECS}}
     text = ""
     if rows:
-        text += table(rows, titles) + "\n"
+        text += table(rows, titles, rounds=args.rounds) + "\n"
     if tomcat_rows:
         text += "\n" + table(tomcat_rows, {"tomcat": f"Tomcat cluster: SIGSTOP of was1's JVM for {TOMCAT_STOP_SECS:g} s"})
         text += "\n"
@@ -588,9 +599,10 @@ def main():
     os.makedirs(os.path.dirname(json_path), exist_ok=True)
     with open(json_path, "w") as f:
         json.dump({"meta": meta, "faults": rows, "tomcat": tomcat_rows}, f, indent=1)
+    command = " ".join(["python3", "bench/faults.py"] + sys.argv[1:])
     with open(md_path, "w") as f:
         f.write(f"# Faults under load: ajpgate lb vs mod_jk lb ({date}, commit {meta['commit']})\n\n"
-                f"`python3 bench/faults.py` (bench/README.md, \"Faults\"); {os.cpu_count()} CPUs, "
+                f"`{command}` (bench/README.md, \"Faults under load\"); {os.cpu_count()} CPUs, "
                 f"load average at the end {meta['load_average_at_end'][0]:.1f}; took {took / 60:.1f} min. "
                 f"Raw figures with a per-second timeline: [{os.path.basename(json_path)}]({os.path.basename(json_path)}).\n\n"
                 + text)
