@@ -33,10 +33,11 @@ class TestdCase(unittest.TestCase):
         cls.route = Backend("was1", "--route", "was1")
         cls.secret = Backend("secure", "--secret", "s3cr3t")
         cls.mute = Backend("mute", "--no-cpong")
+        cls.sluggish = Backend("sluggish", "--cpong-delay", "300")
 
     @classmethod
     def tearDownClass(cls):
-        for b in (cls.backend, cls.route, cls.secret, cls.mute):
+        for b in (cls.backend, cls.route, cls.secret, cls.mute, cls.sluggish):
             rc = b.stop()
             assert rc == 0, "ajp-testd exited with %r: %s" % (rc, b.proc.log_text())
 
@@ -384,6 +385,37 @@ class FaultTest(TestdCase):
                 conn.cping()
         with self.backend.connect() as conn:  # other connections still answer
             self.assertTrue(conn.cping())
+
+    def test_cpong_delay_flag(self):
+        # A JVM too busy to answer: each CPONG comes late, requests are not delayed.
+        with self.sluggish.connect() as conn:
+            for _ in range(2):
+                start = time.monotonic()
+                self.assertTrue(conn.cping())
+                self.assertGreaterEqual(time.monotonic() - start, 0.3)
+            start = time.monotonic()
+            self.assertEqual(conn.request("GET", "/", []).status, 200)
+            self.assertLess(time.monotonic() - start, 0.3)
+
+    def test_fault_window(self):
+        # --fault-after/--fault-for: the command line's delays apply within the window only
+        # (a JVM that turns slow, then recovers by itself); before and after, prompt answers.
+        b = Backend("window", "--delay", "300", "--cpong-delay", "300", "--fault-after", "700", "--fault-for", "1000")
+        started = time.monotonic()
+        try:
+            with b.connect() as conn:
+                def exchange():
+                    t = time.monotonic()
+                    self.assertTrue(conn.cping())
+                    self.assertEqual(conn.request("GET", "/", []).status, 200)
+                    return time.monotonic() - t
+                self.assertLess(exchange(), 0.3)  # before the window
+                time.sleep(max(0.0, 0.9 - (time.monotonic() - started)))
+                self.assertGreaterEqual(exchange(), 0.6)  # in it: both late
+                time.sleep(max(0.0, 1.9 - (time.monotonic() - started)))
+                self.assertLess(exchange(), 0.3)  # after it
+        finally:
+            self.assertEqual(b.stop(), 0)
 
     def test_slow(self):
         start = time.monotonic()

@@ -174,6 +174,7 @@ void cli_full(void**) {
     std::string error;
     assert_true(parse_cli({"--port", "0", "--host", "::1", "--packet-size", "9000", "--route", "was1", "--name=n1",
                            "--secret", "s", "--record", "/tmp/r", "--ready-file", "/tmp/p", "--no-cpong", "--quiet",
+                           "--cpong-delay", "3000", "--fault-after", "3000", "--fault-for", "10000",
                            "--mode", "fixed", "--size=1k", "--chunk", "10", "--flush", "--status", "503",
                            "--header", "X-A:1", "--delay", "5", "--body-delay", "6", "--hang-ms", "7",
                            "--fault", "no-reuse", "--reason", "Busy", "--body-request", "512"},
@@ -187,6 +188,8 @@ void cli_full(void**) {
     assert_string_equal(o.record_path.c_str(), "/tmp/r");
     assert_string_equal(o.ready_file.c_str(), "/tmp/p");
     assert_true(o.no_cpong && o.quiet && o.defaults.flush);
+    assert_true(o.cpong_delay == milliseconds(3000));
+    assert_true(o.fault_after == milliseconds(3000) && o.fault_for == milliseconds(10000));
     assert_true(o.defaults.mode == BodyMode::fixed);
     assert_int_equal(o.defaults.size, 1024);
     assert_int_equal(o.defaults.chunk, 10);
@@ -206,6 +209,8 @@ void cli_defaults_and_packet_sizes(void**) {
     assert_string_equal(o.host.c_str(), "127.0.0.1");
     assert_int_equal(o.packet_size, 8192);
     assert_true(o.route.empty() && !o.secret && !o.no_cpong);
+    assert_true(o.cpong_delay == milliseconds(0));  // CPONG at once unless told
+    assert_true(o.fault_after == milliseconds(0) && o.fault_for == milliseconds(0));  // from the start, for ever
     const struct {
         const char* given;
         std::size_t aligned;
@@ -230,6 +235,11 @@ void cli_errors_and_help(void**) {
         {"--port", "1", "--status", "42"},
         {"--port", "1", "--fault", "nope"},
         {"--port", "1", "--mode"},
+        {"--port", "1", "--cpong-delay", "-1"},
+        {"--port", "1", "--cpong-delay", "3s"},
+        {"--port", "1", "--cpong-delay", "3600001"},
+        {"--port", "1", "--fault-for", "-5"},
+        {"--port", "1", "--fault-after", "x"},
     };
     for (const auto& args : bad) {
         ServerOptions o;
@@ -243,9 +253,46 @@ void cli_errors_and_help(void**) {
     assert_true(parse_cli({"-h"}, o, error) == CliOutcome::help);
     const std::string usage = usage_text();
     for (const char* documented : {"--port", "--host", "--packet-size", "--route", "--secret", "--record",
-                                   "--ready-file", "--no-cpong", "--hang-ms", "--body-request", "X-Testd", "close-mid-body",
+                                   "--ready-file", "--no-cpong", "--cpong-delay", "--fault-after", "--fault-for", "--hang-ms", "--body-request", "X-Testd", "close-mid-body",
                                    "chunk-length-overflow", "second-response", "headers-twice"}) {
         if (usage.find(documented) == std::string::npos) fail_msg("--help does not mention %s", documented);
+    }
+}
+
+void cli_fault_window(void**) {
+    ServerOptions o;
+    std::string error;
+    assert_true(parse_cli({"--port", "1", "--size", "5", "--header", "X-B:1", "--delay", "3000", "--body-delay", "7",
+                           "--fault", "hang", "--hang-ms", "9", "--cpong-delay", "3000"},
+                          o, error) == CliOutcome::run);
+    // Without a window the command line's faults apply from the start, for ever.
+    assert_true(command_line_faults_apply(o, milliseconds(0)));
+    assert_true(command_line_faults_apply(o, milliseconds(86400000)));
+    assert_true(defaults_at(o, milliseconds(86400000)).delay == milliseconds(3000));
+    o.fault_for = milliseconds(10000);  // from the start for 10 s
+    assert_true(command_line_faults_apply(o, milliseconds(0)));
+    assert_true(command_line_faults_apply(o, milliseconds(9999)));
+    assert_false(command_line_faults_apply(o, milliseconds(10000)));
+    o.fault_after = milliseconds(3000);  // from 3 s for 10 s
+    assert_false(command_line_faults_apply(o, milliseconds(2999)));
+    assert_true(command_line_faults_apply(o, milliseconds(3000)));
+    assert_true(command_line_faults_apply(o, milliseconds(12999)));
+    assert_false(command_line_faults_apply(o, milliseconds(13000)));
+    o.fault_for = milliseconds(0);  // from 3 s for ever
+    assert_true(command_line_faults_apply(o, milliseconds(86400000)));
+    o.fault_for = milliseconds(10000);
+    const RequestOptions during = defaults_at(o, milliseconds(12999));
+    assert_true(during.delay == milliseconds(3000) && during.fault == Fault::hang && during.hang == milliseconds(9));
+    // Outside the window: answered normally, the body and headers unchanged.
+    const RequestOptions normal;
+    for (const auto at : {milliseconds(0), milliseconds(13000)}) {
+        const RequestOptions outside = defaults_at(o, at);
+        assert_true(outside.delay == normal.delay && outside.body_delay == normal.body_delay &&
+                    outside.hang == normal.hang);
+        assert_true(outside.fault == Fault::none);
+        assert_true(outside.mode == BodyMode::fixed);
+        assert_int_equal(outside.size, 5);
+        assert_int_equal(outside.headers.size(), 1);
     }
 }
 
@@ -254,6 +301,7 @@ void cli_errors_and_help(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(header_defaults_untouched),
+        cmocka_unit_test(cli_fault_window),
         cmocka_unit_test(header_modes_and_sizes),
         cmocka_unit_test(header_body_request),
         cmocka_unit_test(header_status_headers_delays),

@@ -43,6 +43,18 @@ bool apply_server_option(ServerOptions& options, std::string_view flag, std::str
             return false;
         }
         options.packet_size = ajp13::align_packet_size(static_cast<std::size_t>(number));
+    } else if (flag == "--cpong-delay") {
+        if (!parse_int(value, 0, 3600000, number)) {
+            error = "--cpong-delay wants 0..3600000 (milliseconds)";
+            return false;
+        }
+        options.cpong_delay = std::chrono::milliseconds(number);
+    } else if (flag == "--fault-after" || flag == "--fault-for") {
+        if (!parse_int(value, 0, 86400000, number)) {
+            error = std::string(flag) + " wants 0..86400000 (milliseconds)";
+            return false;
+        }
+        (flag == "--fault-after" ? options.fault_after : options.fault_for) = std::chrono::milliseconds(number);
     } else if (flag == "--host") {
         options.host = std::string(value);
     } else if (flag == "--route") {
@@ -105,6 +117,23 @@ CliOutcome parse_command_line(std::span<const std::string_view> args, ServerOpti
     return CliOutcome::run;
 }
 
+bool command_line_faults_apply(const ServerOptions& options, std::chrono::milliseconds since_start) noexcept {
+    if (since_start < options.fault_after) return false;
+    return options.fault_for.count() == 0 || since_start - options.fault_after < options.fault_for;
+}
+
+RequestOptions defaults_at(const ServerOptions& options, std::chrono::milliseconds since_start) {
+    RequestOptions defaults = options.defaults;
+    if (!command_line_faults_apply(options, since_start)) {
+        const RequestOptions normal;
+        defaults.delay = normal.delay;
+        defaults.body_delay = normal.body_delay;
+        defaults.hang = normal.hang;
+        defaults.fault = normal.fault;
+    }
+    return defaults;
+}
+
 std::string usage_text() {
     return R"(ajp-testd: a scriptable AJP13 backend (container side) for tests and benchmarks.
 
@@ -122,6 +151,12 @@ Server options:
   --record FILE       append one JSON line per message received and per connection open/close
   --ready-file PATH   write the listening port to PATH once listening
   --no-cpong          never answer CPING (same as fault=no-cpong on every connection)
+  --cpong-delay MS    wait MS milliseconds before each CPONG (a JVM too busy to answer quickly)
+  --fault-after MS    --delay, --body-delay, --hang-ms, --fault and --cpong-delay apply only to
+  --fault-for MS      requests and CPINGs arriving from MS ms after the start (a backend that
+                      turns bad under load; default 0) for MS ms (then it recovers by itself;
+                      default 0: for ever); outside that window they are answered normally.
+                      X-Testd applies whatever the time.
   --quiet             do not log protocol errors of clients on stderr
   --help              this text
 

@@ -22,6 +22,12 @@ struct ServerOptions {
     std::string record_path;         // --record FILE
     std::string ready_file;          // the port is written here once listening
     bool no_cpong = false;
+    std::chrono::milliseconds cpong_delay{0};  // wait before each CPONG (a JVM that is slow to answer)
+    // The command line's delays, fault and cpong_delay apply to what arrives from fault_after
+    // after the start (a backend that turns bad), for fault_for (one that recovers by itself;
+    // 0: for ever). Both 0 by default: from the start, for ever.
+    std::chrono::milliseconds fault_after{0};
+    std::chrono::milliseconds fault_for{0};
     bool quiet = false;              // no per-connection error lines on stderr
     RequestOptions defaults;         // per-request defaults, overridable by X-Testd
 };
@@ -33,5 +39,13 @@ CliOutcome parse_command_line(std::span<const std::string_view> args, ServerOpti
                               std::string& error);
 
 std::string usage_text();
+
+// Whether the command line's delays, fault and cpong_delay apply to something that arrives
+// `since_start` after the server started (see fault_after, fault_for).
+bool command_line_faults_apply(const ServerOptions& options, std::chrono::milliseconds since_start) noexcept;
+
+// The per-request defaults for something arriving `since_start` after the start: the
+// command line's, without its delays and fault outside the fault window.
+RequestOptions defaults_at(const ServerOptions& options, std::chrono::milliseconds since_start);
 
 }  // namespace ajpgate::testd

@@ -108,7 +108,13 @@ std::string Connection::run() {
             if (!handle_request(frame.payload, why)) return why;
         } else if (type == ajp13::MessageType::cping) {
             context_.recorder.simple(number_, next_seq(), "cping", len);
-            if (!no_cpong_ && !writer_.send_cpong()) return "write failed";
+            if (no_cpong_) continue;
+            const auto delay = context_.options.cpong_delay;
+            if (delay.count() > 0 && command_line_faults_apply(context_.options, context_.since_start()) &&
+                !context_.stop.sleep_for(delay)) {
+                return "stopping";
+            }
+            if (!writer_.send_cpong()) return "write failed";
         } else if (type == ajp13::MessageType::shutdown) {
             // Tomcat treats SHUTDOWN as an unexpected message and closes the connection.
             context_.recorder.simple(number_, next_seq(), "shutdown", len);
@@ -123,7 +129,7 @@ std::string Connection::run() {
 }
 
 RequestOptions Connection::options_for(const ajp13::DecodedForwardRequest& request, std::string& error) const {
-    RequestOptions options = context_.options.defaults;
+    RequestOptions options = defaults_at(context_.options, context_.since_start());
     for (const auto& header : request.headers) {
         if (iequals(header.name, "x-testd") && !apply_testd_header(options, header.value, error)) break;
     }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -151,7 +152,7 @@ int run_server(const ServerOptions& options) {
 
     SessionCounter sessions;
     StopSignal stop;
-    ServerContext context{options, recorder, sessions, stop};
+    ServerContext context{options, recorder, sessions, stop, std::chrono::steady_clock::now()};
     ConnectionRegistry registry;
     accept_loop(listener.fd, context, registry);
 

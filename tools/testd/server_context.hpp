@@ -1,6 +1,8 @@
 // What every connection of one ajp-testd process shares.
 #pragma once
 
+#include <chrono>
+
 #include "testd/cli_options.hpp"
 #include "testd/recorder.hpp"
 #include "testd/session_route.hpp"
@@ -13,6 +15,11 @@ struct ServerContext {
     Recorder& recorder;
     SessionCounter& sessions;
     StopSignal& stop;
+    std::chrono::steady_clock::time_point started;  // when the server began listening
+
+    std::chrono::milliseconds since_start() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    }
 };
 
 }  // namespace ajpgate::testd
