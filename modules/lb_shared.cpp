@@ -15,6 +15,13 @@
 
 namespace ajpgate::httpd {
 
+balancer::Micros balancer_now() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    // +1: zero means "never" in the shared state.
+    return balancer::Micros(static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000 + 1);
+}
+
 namespace {
 
 // Each lb's block starts on a cache line, so two lbs' hot counters never share one.

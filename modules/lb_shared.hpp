@@ -19,6 +19,9 @@
 
 namespace ajpgate::httpd {
 
+// lib/balancer's clock: monotonic, the same in every process on the machine.
+balancer::Micros balancer_now() noexcept;
+
 class LbShared {
 public:
     // nullptr with `error` set when the memory cannot be had. Without `file` the memory is

@@ -77,7 +77,8 @@ std::unique_ptr<Ajp13Runtime> ChildRuntime::make_ajp13(const config::Ajp13Worker
     rt->description = "worker " + c.name + " (" + c.host + ":" + std::to_string(c.port) + ")";
     rt->connections = std::make_unique<SharedConnectionCount>(rt->shared);
     rt->connector = std::make_unique<transport::AprConnector>(c.host, static_cast<std::uint16_t>(c.port), socket_options(c));
-    // A name that does not resolve now answers 503 until it does (see forward.cpp).
+    // A name that does not resolve now answers 503 (forward.cpp) until the background thread
+    // resolves it and publishes a new generation (retry_resolve).
     rt->resolved = rt->connector->resolve() == APR_SUCCESS;
     auto options = pool_options(c, threads_per_child_);
     options.observer = rt->connections.get();
@@ -109,6 +110,23 @@ void ChildRuntime::refresh_ajp13(std::size_t index, std::uint32_t) {
     balancer::apply_settings(copy->settings, *own);
     ajp13_all_.push_back(make_ajp13(configured, index, std::move(own), copy->sequence));
     ajp13_current_[index].store(ajp13_all_.back().get(), std::memory_order_release);
+}
+
+bool ChildRuntime::retry_resolve(std::size_t index) {
+    Ajp13Runtime* current = ajp13_current_[index].load(std::memory_order_acquire);
+    if (current->resolved) return true;
+    // Built outside the lock: the resolver may take seconds, and edits wait on the lock.
+    std::unique_ptr<config::Ajp13Worker> own;
+    if (current->own_config) own = std::make_unique<config::Ajp13Worker>(*current->own_config);
+    auto fresh = make_ajp13(workers_->ajp13_workers()[index], index, std::move(own), current->settings_sequence);
+    if (!fresh->resolved) return false;
+    std::lock_guard lock(refresh_mutex_);
+    Ajp13Runtime* now_current = ajp13_current_[index].load(std::memory_order_acquire);
+    // An edit published its own generation meanwhile (resolving on its own): it stays.
+    if (now_current != current) return now_current->resolved;
+    ajp13_all_.push_back(std::move(fresh));
+    ajp13_current_[index].store(ajp13_all_.back().get(), std::memory_order_release);
+    return true;
 }
 
 const config::LbWorker& ChildRuntime::lb(std::size_t index) {
