@@ -78,8 +78,11 @@ struct MaintainReport {
 // `interval` across all processes. interval 0: recovery checks on every call, no decay.
 // Decay: Request, Traffic, Session and Busyness halve lb values per elapsed interval; Next
 // subtracts the smallest lb value; reply-timeout counts halve per elapsed interval.
+// probe_timeout: how long a probe may rightly take (connect and CPING); a claim (ERR/PRB)
+// is taken from its prober as dead only when it is older than this and than recover_time,
+// so a slow probe into a hung node is not joined by another one every interval.
 MaintainReport maintain(const config::LbWorker& lb, const LbStateView& state, std::chrono::seconds interval,
-                        Micros now) noexcept;
+                        Micros now, std::chrono::milliseconds probe_timeout = {}) noexcept;
 
 // ERR/REC -> ERR/PRB for the caller that will probe; false when someone else took it.
 bool claim_probe(const LbStateView& state, std::size_t member, Micros now) noexcept;

@@ -97,6 +97,26 @@ void test_unresolved_member_is_in_error_until_recovered(void**) {
     assert_true(balancer::mark_unreachable(b.view, 5, at_seconds(8)) == HealthChange::none);  // no such member
 }
 
+void test_slow_probe_keeps_its_claim(void**) {
+    Setup s({{"a"}, {"b"}});
+    s.lb.recover_time = 1s;  // shorter than a probe into a hung node may take
+    StateBuffer b(s);
+    constexpr auto probe_timeout = std::chrono::milliseconds(21000);
+    constexpr auto interval = std::chrono::seconds(1);
+    balancer::maintain(s.lb, b.view, interval, at_seconds(0), probe_timeout);
+    fail_member(s, b, 0, 0);
+    balancer::maintain(s.lb, b.view, interval, at_seconds(2), probe_timeout);
+    assert_int_equal(balancer::claim_due_probes(b.view, at_seconds(2)).size(), 1);
+    // Every second's maintenance leaves the claim alone while the probe may still answer.
+    for (long long t = 3; t <= 23; ++t) {
+        assert_int_equal(balancer::maintain(s.lb, b.view, interval, at_seconds(t), probe_timeout).probes_expired, 0);
+        assert_true(balancer::claim_due_probes(b.view, at_seconds(t)).empty());
+    }
+    // Past it, the prober is taken for dead: another one may probe.
+    assert_int_equal(balancer::maintain(s.lb, b.view, interval, at_seconds(24), probe_timeout).probes_expired, 1);
+    assert_int_equal(balancer::claim_due_probes(b.view, at_seconds(24)).size(), 1);
+}
+
 }  // namespace
 
 int main() {
@@ -105,6 +125,7 @@ int main() {
         cmocka_unit_test(test_recovering_member_claimed_once_across_processes),
         cmocka_unit_test(test_status_recover_is_due_at_the_next_tick),
         cmocka_unit_test(test_unresolved_member_is_in_error_until_recovered),
+        cmocka_unit_test(test_slow_probe_keeps_its_claim),
     };
     return cmocka_run_group_tests_name("balancer_probes", tests, nullptr, nullptr);
 }
