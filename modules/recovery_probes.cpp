@@ -1,5 +1,7 @@
 #include "modules/recovery_probes.hpp"
 
+#include <algorithm>
+
 #include "balancer/health.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
@@ -36,6 +38,18 @@ void probe_member(ChildRuntime& runtime, std::size_t lb_index, std::size_t membe
     }
 }
 
+// The longest a probe of one of the lb's members may take: its connect (ping_timeout again
+// when socket_connect_timeout leaves it to the OS) and its CPING, and a second to spare.
+std::chrono::milliseconds probe_timeout(ChildRuntime& runtime, const config::LbWorker& lb) {
+    std::chrono::milliseconds longest{0};
+    for (const config::LbMember& member : lb.members) {
+        const config::Ajp13Worker& w = *runtime.ajp13(member.worker).config;
+        const auto connect = w.socket_connect_timeout.count() > 0 ? w.socket_connect_timeout : w.ping_timeout;
+        longest = std::max(longest, connect + w.ping_timeout + std::chrono::milliseconds(1000));
+    }
+    return longest;
+}
+
 }  // namespace
 
 void run_lb_recovery(ChildRuntime& runtime, BackgroundJobs& jobs, const log::Logger& logger) {
@@ -43,7 +57,7 @@ void run_lb_recovery(ChildRuntime& runtime, BackgroundJobs& jobs, const log::Log
     for (std::size_t l = 0; l < lbs; ++l) {
         const config::LbWorker& lb = runtime.lb(l);
         const balancer::LbStateView& view = runtime.lb_shared().view(l);
-        balancer::maintain(lb, view, runtime.workers().maintain_interval(), balancer_now());
+        balancer::maintain(lb, view, runtime.workers().maintain_interval(), balancer_now(), probe_timeout(runtime, lb));
         for (const std::size_t m : balancer::claim_due_probes(view, balancer_now())) {
             // Claimed: this job must report a result (or the claim expires after recover_time).
             jobs.start(0, [&runtime, l, m, logger] { probe_member(runtime, l, m, logger); });
