@@ -1,6 +1,9 @@
 #include "modules/worker_runtime.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "balancer/lb_settings.hpp"
 #include "modules/lb_shared.hpp"
@@ -41,6 +44,26 @@ transport::ServiceOptions service_options(const config::Ajp13Worker& w) {
     return o;
 }
 
+namespace {
+
+// Test-only: AJPGATE_TEST_HOSTS names a hosts-like file ("address name" lines) read before
+// DNS each time a worker's name is resolved, so the integration tests can make a name start
+// resolving while httpd runs. Not for production: /etc/hosts or DNS is the place for names.
+std::string host_to_resolve(const std::string& host) {
+    const char* file = std::getenv("AJPGATE_TEST_HOSTS");
+    if (!file || !*file) return host;
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string address, name;
+        if (words >> address >> name && name == host) return address;
+    }
+    return host;
+}
+
+}  // namespace
+
 ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
                            int threads_per_child, bool lb_notes)
     : workers_(std::move(workers)),
@@ -76,7 +99,8 @@ std::unique_ptr<Ajp13Runtime> ChildRuntime::make_ajp13(const config::Ajp13Worker
     rt->settings_sequence = sequence;
     rt->description = "worker " + c.name + " (" + c.host + ":" + std::to_string(c.port) + ")";
     rt->connections = std::make_unique<SharedConnectionCount>(rt->shared);
-    rt->connector = std::make_unique<transport::AprConnector>(c.host, static_cast<std::uint16_t>(c.port), socket_options(c));
+    rt->connector = std::make_unique<transport::AprConnector>(host_to_resolve(c.host), static_cast<std::uint16_t>(c.port),
+                                                              socket_options(c));
     // A name that does not resolve now answers 503 (forward.cpp) until the background thread
     // resolves it and publishes a new generation (retry_resolve).
     rt->resolved = rt->connector->resolve() == APR_SUCCESS;

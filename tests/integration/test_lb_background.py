@@ -178,6 +178,34 @@ class UnresolvedHostTest(BackgroundCase):
         self.assertNotIn("AddressSanitizer", h.error_log())
         self.assertNotIn("runtime error", h.error_log())
 
+    def test_name_that_starts_resolving_is_used_without_a_restart(self):
+        # AJPGATE_TEST_HOSTS (test-only) puts a hosts-like file before DNS; the name gets its
+        # line only once httpd runs, as a container's name appears when the container starts.
+        was2 = TestdBackend("was2", "--route", "was2")
+        members = {"was1": ("127.0.0.1", self.was1.port), "ghost": ("ajpgate-late.invalid", was2.port)}
+        h = Httpd(CONF, workers=workers(members, "worker.list=ghost\n"), processes=2, threads=4)
+        hosts = h.write("hosts", "")
+        os.environ["AJPGATE_TEST_HOSTS"] = hosts
+        try:
+            with h:
+                self.assertEqual(h.get("/ghost/x")[0], 503)
+                self.assertEqual({self.route(h)[1] for _ in range(6)}, {"was1"})
+                h.write("hosts", "127.0.0.1 ajpgate-late.invalid\n")
+                # Retries at 1, 3, 7, 15 s after start-up: the next one finds it.
+                wait_until(lambda: h.get("/ghost/x", headers={"Connection": "close"})[0] == 200, 20, interval=0.5,
+                           what="the direct worker to resolve")
+                # (the member named ghost is the ajp-testd that answers X-Route: was2)
+                wait_until(lambda: "was2" in {self.route(h)[1] for _ in range(4)}, 10, interval=0.3,
+                           what="the lb member to take requests again")
+                log = h.read("logs/mod_jk.log")
+                self.assertIn("AJPG0147 worker ghost (ajpgate-late.invalid:%d): host name resolves now (127.0.0.1:%d)"
+                              % (was2.port, was2.port), log)
+                self.assertIn("member ghost is back (recovery probe answered)", log)
+            self.assertNotIn("AddressSanitizer", h.error_log())
+        finally:
+            del os.environ["AJPGATE_TEST_HOSTS"]
+            was2.stop()
+
 
 if __name__ == "__main__":
     unittest.main()
