@@ -24,7 +24,11 @@ bool probe(Ajp13Runtime& w) {
 void probe_member(ChildRuntime& runtime, std::size_t lb_index, std::size_t member, const log::Logger& logger) {
     const config::LbWorker& lb = runtime.lb(lb_index);
     const balancer::LbStateView& view = runtime.lb_shared().view(lb_index);
-    Ajp13Runtime& w = runtime.ajp13(lb.members[member].worker);
+    const std::size_t worker = lb.members[member].worker;
+    // Another child resolved the name and asked for this probe before this child's own retry
+    // came round: ask once more here rather than fail the member for another recover_time.
+    if (!runtime.ajp13(worker).resolved) runtime.retry_resolve(worker);
+    Ajp13Runtime& w = runtime.ajp13(worker);
     const bool answered = probe(w);
     const auto change = balancer::probe_result(view, member, answered, balancer_now());
     if (answered) {
