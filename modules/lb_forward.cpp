@@ -15,6 +15,7 @@
 #include "balancer/session_route.hpp"
 #include "balancer/snapshot.hpp"
 #include "modules/lb_shared.hpp"
+#include "modules/monotonic_clock.hpp"
 #include "modules/messages.hpp"
 
 namespace ajpgate::httpd {
@@ -22,13 +23,6 @@ namespace ajpgate::httpd {
 namespace {
 
 using balancer::Micros;
-
-// The balancer's clock: monotonic, shared by every process on the machine.
-Micros monotonic_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return Micros(static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000 + 1);
-}
 
 bool env_flag(request_rec* r, const char* name) {
     const char* v = apr_table_get(r->subprocess_env, name);
@@ -75,34 +69,6 @@ void log_health_change(const log::Logger& logger, const config::LbWorker& lb, co
                    "lb " + lb.name + ": member " + member + " is now in error; recovery is tried after recover_time");
     } else if (change == balancer::HealthChange::recovered) {
         logger.log(log::Level::info, msg::lb_member_recovered, "lb " + lb.name + ": member " + member + " is back");
-    }
-}
-
-// Runs this interval's maintenance if it is due (once across all processes) and probes the
-// members it moved into recovery with a CPING on a fresh connection.
-void maintain_and_probe(const config::LbWorker& lb, const balancer::LbStateView& view, ChildRuntime& runtime,
-                        const log::Logger& logger) {
-    const auto report = balancer::maintain(lb, view, runtime.workers().maintain_interval(), monotonic_now());
-    // The status worker's "recover" asks for a probe now rather than at the next maintenance.
-    const bool asked = balancer::take_probe_request(view);
-    if (!asked && (!report.ran || (report.to_recovering == 0 && report.probes_expired == 0))) return;
-    for (std::size_t m = 0; m < lb.members.size(); ++m) {
-        if (balancer::member_state(view.member(m)) != balancer::MemberState::recovering) continue;
-        if (!balancer::claim_probe(view, m, monotonic_now())) continue;
-        Ajp13Runtime& w = runtime.ajp13(lb.members[m].worker);
-        std::unique_ptr<transport::Connection> connection;
-        bool answered = false;
-        if (w.resolved && w.pool->acquire(connection, false) == transport::AcquireResult::connected) {
-            answered = transport::cping(connection->channel(), w.config->ping_timeout);
-            w.pool->release(std::move(connection), answered, transport::Clock::now());
-        }
-        const auto change = balancer::probe_result(view, m, answered, monotonic_now());
-        if (answered) {
-            log_health_change(logger, lb, w.config->name, change);
-        } else {
-            logger.log(log::Level::info, msg::lb_member_error,
-                       "lb " + lb.name + ": recovery probe of " + w.config->name + " got no CPONG; still in error");
-        }
     }
 }
 
@@ -273,7 +239,6 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     const balancer::LbStateView& view = runtime.lb_shared().view(lb_index);
     const LbBusy busy(view);
     const auto logger = logger_for(cfg);
-    maintain_and_probe(lb, view, runtime, logger);
 
     CookieHeaders cookies;
     apr_table_do(collect_cookie, &cookies, r->headers_in, "Cookie", nullptr);

@@ -19,6 +19,7 @@
 
 namespace ajpgate::httpd {
 
+
 class LbShared {
 public:
     // nullptr with `error` set when the memory cannot be had. Without `file` the memory is

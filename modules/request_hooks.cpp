@@ -9,7 +9,6 @@
 
 #include "modules/forward.hpp"
 #include "modules/jk_log_file.hpp"
-#include "modules/maintenance.hpp"
 #include "modules/messages.hpp"
 #include "modules/pool_object.hpp"
 #include "modules/request_log.hpp"
@@ -141,7 +140,6 @@ int handler(request_rec* r) {
                             std::string("no worker for ") + r->uri + " (set JkMount or " + cfg.indicators.worker + ")");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    run_maintenance_if_due(*global.runtime, global);
     const apr_time_t started = apr_time_now();
     int status = HTTP_INTERNAL_SERVER_ERROR;
     try {

@@ -9,9 +9,9 @@
 #include "config/uri_sources.hpp"
 #include "config/workers_parser.hpp"
 #include "status/status_dump.hpp"
+#include "modules/background.hpp"
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
-#include "modules/maintenance.hpp"
 #include "modules/messages.hpp"
 #include "modules/uri_map_holder.hpp"
 #include "modules/worker_runtime.hpp"
@@ -162,7 +162,8 @@ void child_init(apr_pool_t* pchild, server_rec* main_server) {
     // The configuration tree lives as long as the configuration (mod_info reads it per request).
     global.runtime = std::make_shared<ChildRuntime>(global.workers, global.lb_shared, threads,
                                                     configuration_mentions(ap_conftree, "JK_LB_"));
-    if (global.watchdog_interval.count() > 0) start_watchdog(pchild, *global.runtime, global.watchdog_interval);
+    // Maintenance, recovery probes, DNS retries and idle connections: never on a request.
+    start_background(pchild, global.runtime, logger_for(server_config(main_server)), global.watchdog_interval);
 }
 
 }  // namespace ajpgate::httpd

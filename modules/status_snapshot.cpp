@@ -8,6 +8,7 @@
 #include "balancer/snapshot.hpp"
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
+#include "modules/monotonic_clock.hpp"
 #include "modules/uri_map_holder.hpp"
 #include "status/status_maps.hpp"
 
@@ -17,12 +18,6 @@ namespace {
 
 // The version scripts read: mod_jk's, whose behaviour we answer for, and ours.
 constexpr const char* kJkVersion = "mod_jk/1.2.48 (ajpgate/" AJPGATE_VERSION ")";
-
-std::int64_t monotonic_micros() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000 + 1;
-}
 
 int seconds_between(std::int64_t from_micros, std::int64_t to_micros) {
     return static_cast<int>((to_micros - from_micros) / 1000000);
@@ -184,7 +179,7 @@ status::StatusPage take_snapshot(request_rec* r, ChildRuntime& runtime, const Gl
     page.server_port = static_cast<int>(ap_get_server_port(r));
     page.web_server = ap_get_server_description();
     page.jk_version = kJkVersion;
-    const Clocks clocks{static_cast<std::int64_t>(apr_time_sec(apr_time_now())), monotonic_micros()};
+    const Clocks clocks{static_cast<std::int64_t>(apr_time_sec(apr_time_now())), monotonic_now().count()};
     page.now = clocks.unix_now;
     const config::WorkersConfig& workers = runtime.workers();
     for (const std::string& name : workers.mapped_workers()) {

@@ -1,6 +1,9 @@
 #include "modules/worker_runtime.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "balancer/lb_settings.hpp"
 #include "modules/lb_shared.hpp"
@@ -41,6 +44,26 @@ transport::ServiceOptions service_options(const config::Ajp13Worker& w) {
     return o;
 }
 
+namespace {
+
+// Test-only: AJPGATE_TEST_HOSTS names a hosts-like file ("address name" lines) read before
+// DNS each time a worker's name is resolved, so the integration tests can make a name start
+// resolving while httpd runs. Not for production: /etc/hosts or DNS is the place for names.
+std::string host_to_resolve(const std::string& host) {
+    const char* file = std::getenv("AJPGATE_TEST_HOSTS");
+    if (!file || !*file) return host;
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string address, name;
+        if (words >> address >> name && name == host) return address;
+    }
+    return host;
+}
+
+}  // namespace
+
 ChildRuntime::ChildRuntime(std::shared_ptr<const config::WorkersConfig> workers, std::shared_ptr<LbShared> lb_shared,
                            int threads_per_child, bool lb_notes)
     : workers_(std::move(workers)),
@@ -76,8 +99,10 @@ std::unique_ptr<Ajp13Runtime> ChildRuntime::make_ajp13(const config::Ajp13Worker
     rt->settings_sequence = sequence;
     rt->description = "worker " + c.name + " (" + c.host + ":" + std::to_string(c.port) + ")";
     rt->connections = std::make_unique<SharedConnectionCount>(rt->shared);
-    rt->connector = std::make_unique<transport::AprConnector>(c.host, static_cast<std::uint16_t>(c.port), socket_options(c));
-    // A name that does not resolve now answers 503 until it does (see forward.cpp).
+    rt->connector = std::make_unique<transport::AprConnector>(host_to_resolve(c.host), static_cast<std::uint16_t>(c.port),
+                                                              socket_options(c));
+    // A name that does not resolve now answers 503 (forward.cpp) until the background thread
+    // resolves it and publishes a new generation (retry_resolve).
     rt->resolved = rt->connector->resolve() == APR_SUCCESS;
     auto options = pool_options(c, threads_per_child_);
     options.observer = rt->connections.get();
@@ -109,6 +134,23 @@ void ChildRuntime::refresh_ajp13(std::size_t index, std::uint32_t) {
     balancer::apply_settings(copy->settings, *own);
     ajp13_all_.push_back(make_ajp13(configured, index, std::move(own), copy->sequence));
     ajp13_current_[index].store(ajp13_all_.back().get(), std::memory_order_release);
+}
+
+bool ChildRuntime::retry_resolve(std::size_t index) {
+    Ajp13Runtime* current = ajp13_current_[index].load(std::memory_order_acquire);
+    if (current->resolved) return true;
+    // Built outside the lock: the resolver may take seconds, and edits wait on the lock.
+    std::unique_ptr<config::Ajp13Worker> own;
+    if (current->own_config) own = std::make_unique<config::Ajp13Worker>(*current->own_config);
+    auto fresh = make_ajp13(workers_->ajp13_workers()[index], index, std::move(own), current->settings_sequence);
+    if (!fresh->resolved) return false;
+    std::lock_guard lock(refresh_mutex_);
+    Ajp13Runtime* now_current = ajp13_current_[index].load(std::memory_order_acquire);
+    // An edit published its own generation meanwhile (resolving on its own): it stays.
+    if (now_current != current) return now_current->resolved;
+    ajp13_all_.push_back(std::move(fresh));
+    ajp13_current_[index].store(ajp13_all_.back().get(), std::memory_order_release);
+    return true;
 }
 
 const config::LbWorker& ChildRuntime::lb(std::size_t index) {

@@ -8,6 +8,10 @@
 // Copies are never freed while the child lives: a request holding the old one keeps it valid.
 // Edits are an operator's action, so the few kilobytes each one keeps are bounded by them; a
 // replaced ajp13 worker's pool is emptied at each maintenance.
+//
+// A worker whose host name did not resolve at start-up gets a new generation the same way
+// once the background thread (background.cpp) resolves it: a generation never changes after
+// it is published, so request threads read its `resolved` and its pool without locks.
 #pragma once
 
 #include <atomic>
@@ -49,7 +53,7 @@ struct Ajp13Runtime {
     std::unique_ptr<transport::AprConnector> connector;
     std::unique_ptr<transport::ConnectionPool> pool;
     transport::ServiceOptions service;
-    bool resolved = false;
+    bool resolved = false;     // fixed for this generation; a later resolve publishes a new one
     std::string description;  // "worker was1 (host:port)": log lines name it, built once
 };
 
@@ -67,9 +71,14 @@ public:
     // The current settings of lb worker `index` (config order).
     const config::LbWorker& lb(std::size_t index);
     const LbShared& lb_shared() const noexcept { return *lb_shared_; }
+    bool lb_shared_present() const noexcept { return lb_shared_ != nullptr; }
     bool lb_notes() const noexcept { return lb_notes_; }
     // Closes idle connections past their connection_pool_timeout (maintenance).
     void close_idle_connections();
+    // Asks again for the address of ajp13 worker `index` when its current generation has none;
+    // once it resolves, a new generation with the address (and a fresh pool) becomes current.
+    // True when the current generation is resolved. Blocks on the resolver: background only.
+    bool retry_resolve(std::size_t index);
     // True for exactly one caller per `interval`: that caller runs the maintenance.
     bool claim_maintenance(transport::Clock::time_point now, std::chrono::seconds interval);
 

@@ -1,6 +1,8 @@
 // Outcomes of attempts and recovery probes: how they move a member between OK and ERR.
 #include "balancer/health.hpp"
 
+#include "balancer/lb_admin.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -124,6 +126,25 @@ HealthChange probe_result(const LbStateView& state, std::size_t member, bool ans
     shared(slot.last_error_time).store(now.count());
     set_member_state(slot, MemberState::error);
     return HealthChange::marked_error;
+}
+
+std::vector<std::size_t> claim_due_probes(const LbStateView& state, Micros now) {
+    std::vector<std::size_t> claimed;
+    if (!state.valid()) return claimed;
+    take_probe_request(state);  // answered by this very pass
+    for (std::size_t m = 0; m < state.size(); ++m) {
+        if (member_state(state.member(m)) == MemberState::recovering && claim_probe(state, m, now)) {
+            claimed.push_back(m);
+        }
+    }
+    return claimed;
+}
+
+HealthChange mark_unreachable(const LbStateView& state, std::size_t member, Micros now) noexcept {
+    if (!state.valid() || member >= state.size()) return HealthChange::none;
+    MemberSlot& slot = state.member(member);
+    shared(slot.errors).fetch_add(1, std::memory_order_relaxed);
+    return mark_error(slot, now);
 }
 
 std::uint64_t max_usable_lb_value(const LbStateView& state) noexcept {

@@ -13,8 +13,9 @@
 //   max_reply_timeouts. The count is halved at each maintenance interval.
 // - Client-side errors and negative fail_on_status codes never touch the member.
 // Recovery: maintain() moves a member that has been in ERR for more than recover_time
-// (counted from its last error or failed probe) to ERR/REC. The caller then claims it with
-// claim_probe(), sends a CPING, and reports probe_result(): OK puts it back to OK with the
+// (counted from its last error or failed probe) to ERR/REC. A prober (each httpd child's
+// background thread, about every second) then claims it with claim_probe() or
+// claim_due_probes(), sends a CPING, and reports probe_result(): OK puts it back to OK with the
 // highest lb value of the usable members (so it is not flooded), a failure back to ERR for
 // another recover_time. Until then ERR/REC members take only sticky requests (selector.hpp).
 // A success of a real request also clears every error state.
@@ -24,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "balancer/lb_state.hpp"
 #include "balancer/request_policy.hpp"
@@ -68,12 +70,26 @@ struct MaintainReport {
 // `interval` across all processes. interval 0: recovery checks on every call, no decay.
 // Decay: Request, Traffic, Session and Busyness halve lb values per elapsed interval; Next
 // subtracts the smallest lb value; reply-timeout counts halve per elapsed interval.
+// probe_timeout: how long a probe may rightly take (connect and CPING); a claim (ERR/PRB)
+// is taken from its prober as dead only when it is older than this and than recover_time,
+// so a slow probe into a hung node is not joined by another one every interval.
 MaintainReport maintain(const config::LbWorker& lb, const LbStateView& state, std::chrono::seconds interval,
-                        Micros now) noexcept;
+                        Micros now, std::chrono::milliseconds probe_timeout = {}) noexcept;
 
 // ERR/REC -> ERR/PRB for the caller that will probe; false when someone else took it.
 bool claim_probe(const LbStateView& state, std::size_t member, Micros now) noexcept;
 HealthChange probe_result(const LbStateView& state, std::size_t member, bool answered, Micros now) noexcept;
+// The probes due now, for a prober that calls this about every second after maintain():
+// every member in ERR/REC, claimed (ERR/PRB) for this caller, so each is probed by one
+// process only. Probing every ERR/REC member at once (not only those the caller's own
+// maintain() moved) means a member whose maintaining process exited is still probed, and the
+// status worker's "recover" (mark_for_recovery) is answered within a tick; its probe request
+// flag is taken here too.
+std::vector<std::size_t> claim_due_probes(const LbStateView& state, Micros now);
+
+// A member whose host name did not resolve cannot be reached: ERR now, with an error counted,
+// until recovery. Once the name resolves, mark_for_recovery() gets it probed at once.
+HealthChange mark_unreachable(const LbStateView& state, std::size_t member, Micros now) noexcept;
 
 // The highest lb value among members usable for new sessions (0 when none).
 std::uint64_t max_usable_lb_value(const LbStateView& state) noexcept;

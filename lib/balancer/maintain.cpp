@@ -43,8 +43,11 @@ void decay(const config::LbWorker& lb, const LbStateView& state, std::uint32_t i
     }
 }
 
-void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, MaintainReport& report) {
+void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, std::chrono::milliseconds probe_timeout,
+                  MaintainReport& report) {
     const auto recover = std::chrono::duration_cast<Micros>(lb.recover_time).count();
+    const auto probe_expiry = std::max<std::int64_t>(
+        {recover, std::chrono::duration_cast<Micros>(probe_timeout).count(), std::int64_t{1}});
     const auto escalation = std::chrono::duration_cast<Micros>(lb.error_escalation_time).count();
     switch (member_state(slot)) {
     case MemberState::error:
@@ -55,7 +58,7 @@ void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, Main
         break;
     case MemberState::probing:
         // The prober died or hung: let another process probe.
-        if (now.count() - shared(slot.probe_time).load() > std::max<std::int64_t>(recover, 1) &&
+        if (now.count() - shared(slot.probe_time).load() > probe_expiry &&
             transition_state(slot, MemberState::probing, MemberState::recovering)) {
             ++report.probes_expired;
         }
@@ -79,13 +82,13 @@ void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, Main
 }  // namespace
 
 MaintainReport maintain(const config::LbWorker& lb, const LbStateView& state, std::chrono::seconds interval,
-                        Micros now) noexcept {
+                        Micros now, std::chrono::milliseconds probe_timeout) noexcept {
     MaintainReport report;
     if (!state.valid() || state.size() != lb.members.size()) return report;
     if (!claim_round(state.header(), interval, now, report.intervals)) return report;
     report.ran = true;
     decay(lb, state, report.intervals);
-    for (std::size_t i = 0; i < state.size(); ++i) check_member(lb, state.member(i), now, report);
+    for (std::size_t i = 0; i < state.size(); ++i) check_member(lb, state.member(i), now, probe_timeout, report);
     return report;
 }
 
