@@ -24,9 +24,10 @@ struct ServiceOptions {
     bool disable_reuse = false;  // JkOptions +DisableReuse: one request per connection
     // recovery_options bit 1: never retry once the backend received the request.
     bool no_recovery_after_request = false;
-    // A pooled connection used this recently skips the liveness check (one poll() per request)
-    // when a stale one would cost little: a bodiless request with a retry left goes again at
-    // once (no retry_interval) on a checked or new connection. Zero checks every reused one.
+    // A pooled connection used this recently (on the pool's clock, PoolOptions::time) skips
+    // the liveness check (one poll() per request) when a stale one would cost little: a
+    // bodiless request with a retry left goes again at once (no retry_interval) on a checked
+    // or new connection. Zero checks every reused one.
     std::chrono::milliseconds trust_recent_use{1000};
 };
 
@@ -48,7 +49,8 @@ struct ServiceOutcome {
     bool cping_failed = false;
 };
 
-// Sleeps between attempts; injected so tests run without waiting.
+// Sleeps between attempts; injected so tests run without waiting. The only sleep in
+// lib/transport: everything else reads the pool's TimeSource.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,
