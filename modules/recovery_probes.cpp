@@ -18,7 +18,7 @@ bool probe(Ajp13Runtime& w) {
     std::unique_ptr<transport::Connection> connection;
     if (w.pool->acquire(connection, false) != transport::AcquireResult::connected) return false;
     const bool answered = transport::cping(connection->channel(), w.config->ping_timeout);
-    w.pool->release(std::move(connection), answered, transport::Clock::now());
+    w.pool->release(std::move(connection), answered, w.pool->now());
     return answered;
 }
 

@@ -20,9 +20,14 @@ inline constexpr std::size_t packet_size_alignment = 1024;
 // The 0xFFFF string length marks a null string: no bytes and no NUL follow.
 inline constexpr std::uint16_t null_string_length = 0xFFFF;
 
+// A request body data packet: header, 2-byte data length, then the data at this offset.
+inline constexpr std::size_t request_body_data_offset = header_size + 2;
+
 // Per-packet payload budgets derived from a packet size.
 // request body data: header + 2-byte length
-constexpr std::size_t max_request_body_chunk(std::size_t packet_size) noexcept { return packet_size - 6; }
+constexpr std::size_t max_request_body_chunk(std::size_t packet_size) noexcept {
+    return packet_size - request_body_data_offset;
+}
 // SEND_BODY_CHUNK: header + type + 2-byte length + trailing NUL
 constexpr std::size_t max_response_body_chunk(std::size_t packet_size) noexcept { return packet_size - 8; }
 

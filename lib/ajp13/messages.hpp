@@ -100,6 +100,14 @@ Status decode_forward_request(std::span<const std::uint8_t> payload, DecodedForw
 // Empty data encodes the end-of-body packet in its spec form (12 34 00 00).
 Status encode_request_body(std::span<const std::uint8_t> data, PacketWriter& out) noexcept;
 
+// The same packet framed in place: the caller has put `data_length` bytes at
+// buffer[request_body_data_offset...] (read there straight from the client, say), and this
+// writes the 6 bytes in front of them, so the body is never copied. `packet` is set to header
+// and data on ok; does_not_fit (buffer untouched) when they exceed `buffer` or the 16-bit
+// length field. A zero length gives the 12 34 00 02 00 00 form of the end of the body.
+Status encode_body_packet_header(std::span<std::uint8_t> buffer, std::size_t data_length,
+                                 std::span<const std::uint8_t>& packet) noexcept;
+
 enum class EmptyBodyForm : std::uint8_t {
     no_payload,     // 12 34 00 00 (spec, mod_jk)
     zero_length,    // 12 34 00 02 00 00 (mod_proxy_ajp)

@@ -163,6 +163,26 @@ Status encode_request_body(std::span<const std::uint8_t> data, PacketWriter& out
     return out.finish();
 }
 
+Status encode_body_packet_header(std::span<std::uint8_t> buffer, std::size_t data_length,
+                                 std::span<const std::uint8_t>& packet) noexcept {
+    // The payload (length field + data) must fit the header's 16-bit length as well as the buffer.
+    constexpr std::size_t max_data = 0xFFFF - (request_body_data_offset - header_size);
+    if (data_length > max_data || buffer.size() < request_body_data_offset ||
+        data_length > buffer.size() - request_body_data_offset) {
+        return Status::does_not_fit;
+    }
+    const std::size_t payload = data_length + (request_body_data_offset - header_size);
+    const auto put_u16 = [&](std::size_t at, std::size_t value) {
+        buffer[at] = static_cast<std::uint8_t>(value >> 8);
+        buffer[at + 1] = static_cast<std::uint8_t>(value & 0xFF);
+    };
+    put_u16(0, signature_to_container);
+    put_u16(2, payload);
+    put_u16(4, data_length);
+    packet = buffer.first(request_body_data_offset + data_length);
+    return Status::ok;
+}
+
 Status encode_end_of_body(EmptyBodyForm form, PacketWriter& out) noexcept {
     out.reset();
     if (form == EmptyBodyForm::zero_length) out.put_u16(0);

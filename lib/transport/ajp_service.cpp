@@ -47,12 +47,12 @@ Taken take_connection(ConnectionPool& pool, const ServiceOptions& options, bool 
     for (;;) {
         taken.how = pool.acquire(taken.connection, !options.disable_reuse);
         if (taken.how != AcquireResult::reused) break;
-        if (trust_recent && Clock::now() - taken.connection->last_used < options.trust_recent_use) {
+        if (trust_recent && pool.now() - taken.connection->last_used < options.trust_recent_use) {
             taken.unchecked = true;
             break;
         }
         if (!taken.connection->link().idle_peer_spoke()) break;
-        pool.release(std::move(taken.connection), false, Clock::now());
+        pool.release(std::move(taken.connection), false, pool.now());
     }
     if (!taken.connection) return taken;
     const bool fresh = taken.how == AcquireResult::connected;
@@ -60,7 +60,7 @@ Taken take_connection(ConnectionPool& pool, const ServiceOptions& options, bool 
     if (fresh && options.cping_after_connect) probe_timeout = options.connect_cping_timeout;
     if (options.cping_before_request) probe_timeout = options.prepost_cping_timeout;
     if (probe_timeout.count() > 0 && !cping(taken.connection->channel(), probe_timeout)) {
-        pool.release(std::move(taken.connection), false, Clock::now());
+        pool.release(std::move(taken.connection), false, pool.now());
         taken.probe_failed = true;
     }
     return taken;
@@ -167,7 +167,7 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         }
         const bool reusable = e.reusable && !options.disable_reuse;
         if (e.result == ExchangeResult::ok) ++taken.connection->requests;
-        pool.release(std::move(taken.connection), reusable, Clock::now());
+        pool.release(std::move(taken.connection), reusable, pool.now());
         if (taken.unchecked && stale_connection(e)) {
             trust_recent = false;  // the other idle connections may be just as dead: check them
             at_once = true;

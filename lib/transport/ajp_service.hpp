@@ -27,9 +27,10 @@ struct ServiceOptions {
     // new connection is the request policy's decision (balancer/request_policy.hpp).
     balancer::RecoveryOptions recovery;
     balancer::MethodKind method = balancer::MethodKind::get;
-    // A pooled connection used this recently skips the liveness check (one poll() per request)
-    // when a stale one would cost little: a bodiless request with a retry left goes again at
-    // once (no retry_interval) on a checked or new connection. Zero checks every reused one.
+    // A pooled connection used this recently (on the pool's clock, PoolOptions::time) skips
+    // the liveness check (one poll() per request) when a stale one would cost little: a
+    // bodiless request with a retry left goes again at once (no retry_interval) on a checked
+    // or new connection. Zero checks every reused one.
     std::chrono::milliseconds trust_recent_use{1000};
 };
 
@@ -52,7 +53,8 @@ struct ServiceOutcome {
 // bytes reached the client, and fail_on_status).
 balancer::PolicyInput policy_input(const ServiceOutcome& outcome, const ServiceOptions& options) noexcept;
 
-// Sleeps between attempts; injected so tests run without waiting.
+// Sleeps between attempts; injected so tests run without waiting. The only sleep in
+// lib/transport: everything else reads the pool's TimeSource.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,

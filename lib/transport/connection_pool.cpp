@@ -1,17 +1,19 @@
 #include "transport/connection_pool.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace ajpgate::transport {
 
 ConnectionPool::ConnectionPool(Connector& connector, PoolOptions options)
-    : connector_(connector), options_(options) {}
+    : connector_(connector), options_(options), time_(options.time ? *options.time : steady_time()) {}
 
 ConnectionPool::~ConnectionPool() = default;
 
 AcquireResult ConnectionPool::acquire(std::unique_ptr<Connection>& out, bool allow_reuse) {
     std::unique_lock lock(mutex_);
-    const auto deadline = Clock::now() + options_.acquire_timeout;
+    // Set when the first wait begins: taking a free connection reads no clock.
+    std::optional<Clock::time_point> deadline;
     for (;;) {
         if (allow_reuse && !idle_.empty()) {
             out = std::move(idle_.back());
@@ -35,10 +37,14 @@ AcquireResult ConnectionPool::acquire(std::unique_ptr<Connection>& out, bool all
             out = std::make_unique<Connection>(std::move(link), options_.packet_size, options_.observer);
             return AcquireResult::connected;
         }
-        if (returned_.wait_until(lock, deadline) == std::cv_status::timeout &&
-            Clock::now() >= deadline) {
+        const Clock::time_point now = time_.now();
+        if (!deadline) {
+            deadline = now + options_.acquire_timeout;
+        } else if (now >= *deadline) {
             return AcquireResult::busy;
         }
+        // Woken by a returned connection (or early): the loop looks at the pool again.
+        time_.wait_until(returned_, lock, *deadline);
     }
 }
 

@@ -14,10 +14,9 @@
 
 #include "transport/interfaces.hpp"
 #include "transport/packet_channel.hpp"
+#include "transport/time_source.hpp"
 
 namespace ajpgate::transport {
-
-using Clock = std::chrono::steady_clock;
 
 // Opens new connections to one backend (apr_link.hpp for real sockets; fakes in tests).
 class Connector {
@@ -67,6 +66,7 @@ struct PoolOptions {
     std::chrono::milliseconds acquire_timeout{200}; // wait for a free slot when all are busy
     std::size_t packet_size = 8192;
     ConnectionObserver* observer = nullptr;         // outlives the pool and its connections
+    TimeSource* time = nullptr;                     // outlives the pool; null: steady_time()
 };
 
 enum class AcquireResult : std::uint8_t { reused, connected, busy, connect_failed, connect_timeout };
@@ -97,10 +97,13 @@ public:
     std::size_t idle_count() const;
     std::size_t busy_count() const;
     const PoolOptions& options() const noexcept { return options_; }
+    // The pool's clock (PoolOptions::time): what last_used stamps and idle ages are read on.
+    Clock::time_point now() const noexcept { return time_.now(); }
 
 private:
     Connector& connector_;
     const PoolOptions options_;
+    TimeSource& time_;
     mutable std::mutex mutex_;
     std::condition_variable returned_;
     std::vector<std::unique_ptr<Connection>> idle_;  // back = most recently used

@@ -23,6 +23,49 @@ std::string_view to_string(ExchangeResult result) noexcept {
 
 namespace {
 
+// Where the exchange stands. The backend is read only in the three middle states, and each
+// message is handled only in the states that allow it (see the handlers); anything else
+// from the backend is a protocol error.
+enum class State : std::uint8_t {
+    sending_request,    // the request (with the first body packet, if any) is not out yet
+    awaiting_headers,   // sent: the backend may ask for body or flush until SEND_HEADERS
+    streaming,          // headers delivered: body chunks go to the client
+    discarding,         // headers delivered for HEAD or a 1xx/204/304: body chunks are dropped
+    done,               // END_RESPONSE taken; the outcome says whether to reuse
+    broken,             // failed (outcome_.result says how); nothing more is read or written
+};
+
+// The request body, a machine of its own: the backend may ask for it before its headers or
+// after them (a servlet that reads while it streams), so it is not a phase of State.
+enum class Upload : std::uint8_t {
+    owed,             // more of the client's body goes out when the backend asks
+    ended,            // its end went out (or there is no body): one more ask gets an empty packet
+    ended_and_asked,  // ... which was sent: Tomcat may ask once after the end, not twice
+};
+
+// The transitions that exist. Any state may also break (a write, a read or the client can
+// fail at any point): fail() goes to `broken` without asking.
+constexpr bool legal(State from, State to) noexcept {
+    switch (from) {
+    case State::sending_request: return to == State::awaiting_headers;
+    case State::awaiting_headers: return to == State::streaming || to == State::discarding;
+    case State::streaming:
+    case State::discarding: return to == State::done;
+    case State::done:
+    case State::broken: return false;
+    }
+    return false;
+}
+
+constexpr bool legal(Upload from, Upload to) noexcept {
+    switch (from) {
+    case Upload::owed: return to == Upload::ended;
+    case Upload::ended: return to == Upload::ended_and_asked;
+    case Upload::ended_and_asked: return false;
+    }
+    return false;
+}
+
 // Statuses whose responses carry no body, whatever the backend sends.
 bool status_has_no_body(std::uint16_t status) noexcept {
     return (status >= 100 && status < 200) || status == 204 || status == 304;
@@ -34,37 +77,25 @@ public:
         : channel_(channel), options_(options), body_(body), sink_(sink) {}
 
     ExchangeOutcome run(const ajp13::ForwardRequest& request) {
-        if (!send_request(request)) return outcome_;
-        for (;;) {
+        send_request(request);
+        while (reading()) {
             // Before waiting on the backend, let the client have what the sink holds back.
-            if (outcome_.response_started && !channel_.has_complete_packet() && !sink_.idle()) {
-                return fail(ExchangeResult::client_write_failed, "client went away while receiving the body");
+            if (state_ != State::awaiting_headers && !channel_.has_complete_packet() && !sink_.idle()) {
+                fail(ExchangeResult::client_write_failed, "client went away while receiving the body");
+                break;
             }
             ajp13::Frame frame;
             const ReceiveResult received = receive_next(frame);
-            if (received != ReceiveResult::packet) return fail_receive(received);
-            const auto type = frame.type();
-            if (!type) return fail(ExchangeResult::protocol_error, "empty packet from backend");
-            bool go_on = false;
-            switch (*type) {
-            case ajp13::MessageType::get_body_chunk: go_on = on_get_body_chunk(frame.payload); break;
-            case ajp13::MessageType::send_headers: go_on = on_send_headers(frame.payload); break;
-            case ajp13::MessageType::send_body_chunk: go_on = on_body_chunk(frame.payload); break;
-            case ajp13::MessageType::end_response: on_end_response(frame.payload); return outcome_;
-            default: return fail(ExchangeResult::protocol_error, "unexpected message type from backend");
+            if (received != ReceiveResult::packet) {
+                fail_receive(received);
+                break;
             }
-            if (!go_on) return outcome_;
+            dispatch(frame);
         }
-    }
-
-private:
-    ExchangeOutcome& fail(ExchangeResult result, std::string_view detail) {
-        outcome_.result = result;
-        outcome_.reusable = false;
-        outcome_.detail = detail;
         return outcome_;
     }
 
+private:
     // The next packet; the wait for the first one is watched by the liveness check.
     ReceiveResult receive_next(ajp13::Frame& frame) {
         if (!options_.liveness || options_.liveness_after.count() <= 0 || answered_) {
@@ -86,7 +117,39 @@ private:
         }
     }
 
-    ExchangeOutcome& fail_receive(ReceiveResult received) {
+    bool reading() const noexcept {
+        return state_ == State::awaiting_headers || state_ == State::streaming || state_ == State::discarding;
+    }
+
+    // The one way `current` changes (fail() aside): a transition the table does not know is
+    // the backend (or this code) out of order, and ends the exchange as a protocol error
+    // with `detail` saying which order was broken.
+    template <typename Machine>
+    bool advance(Machine& current, Machine next, std::string_view detail) {
+        if (!legal(current, next)) {
+            fail(ExchangeResult::protocol_error, detail);
+            return false;
+        }
+        current = next;
+        return true;
+    }
+
+    // Checks the transition without taking it, for a handler that must decode first to
+    // know which of the allowed next states it is.
+    bool may_enter(State next, std::string_view detail) {
+        if (legal(state_, next)) return true;
+        fail(ExchangeResult::protocol_error, detail);
+        return false;
+    }
+
+    void fail(ExchangeResult result, std::string_view detail) {
+        state_ = State::broken;
+        outcome_.result = result;
+        outcome_.reusable = false;
+        outcome_.detail = detail;
+    }
+
+    void fail_receive(ReceiveResult received) {
         if (received == ReceiveResult::timeout && hung_) {
             return fail(ExchangeResult::backend_hung, "no answer, and a new connection got no CPONG: the member is hung");
         }
@@ -97,63 +160,78 @@ private:
         case ReceiveResult::io_error:
         case ReceiveResult::packet: break;
         }
-        return fail(ExchangeResult::backend_closed, "read from backend failed");
+        fail(ExchangeResult::backend_closed, "read from backend failed");
     }
 
-    bool send_request(const ajp13::ForwardRequest& request) {
+    void dispatch(const ajp13::Frame& frame) {
+        const auto type = frame.type();
+        if (!type) return fail(ExchangeResult::protocol_error, "empty packet from backend");
+        switch (*type) {
+        case ajp13::MessageType::get_body_chunk: return on_get_body_chunk(frame.payload);
+        case ajp13::MessageType::send_headers: return on_send_headers(frame.payload);
+        case ajp13::MessageType::send_body_chunk: return on_body_chunk(frame.payload);
+        case ajp13::MessageType::end_response: return on_end_response(frame.payload);
+        default: return fail(ExchangeResult::protocol_error, "unexpected message type from backend");
+        }
+    }
+
+    // ---- sending_request ------------------------------------------------------------
+
+    void send_request(const ajp13::ForwardRequest& request) {
         remaining_ = options_.content_length;
         if (!options_.replay.empty()) return send_replay();
         ajp13::PacketWriter writer(channel_.send_buffer(), ajp13::Direction::to_container);
         writer.reset();
         if (ajp13::encode_forward_request(request, writer) != ajp13::Status::ok) {
-            // Nothing went out: the connection is as clean as before.
-            outcome_.result = ExchangeResult::request_too_large;
-            outcome_.reusable = true;
-            outcome_.detail = "request headers do not fit in one packet";
-            return false;
+            fail(ExchangeResult::request_too_large, "request headers do not fit in one packet");
+            outcome_.reusable = true;  // nothing went out: the connection is as clean as before
+            return;
         }
         const std::size_t request_size = writer.packet().size();
         // A positive Content-Length obliges us to send the first body packet unasked: it goes
         // in the same write as the request (one syscall, one wake-up of the backend). With no
         // length or a zero length nothing may be sent before the backend asks.
         if (options_.content_length && *options_.content_length > 0) {
-            return send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()), request_size);
+            send_body_packet(ajp13::max_request_body_chunk(channel_.packet_size()), request_size);
+            return;
         }
-        body_done_ = options_.content_length.has_value();
-        return send_first(channel_.send_buffer_prefix(request_size));
+        if (options_.content_length) advance(upload_, Upload::ended, "request body ended twice");
+        send_first(channel_.send_buffer_prefix(request_size));
     }
 
     // The request and first body packet of a failed attempt, as they were: the body they
     // carry counts as read, the rest of it is still the client's.
-    bool send_replay() {
+    void send_replay() {
         took_body(options_.replay_body_bytes);
-        return send_first(options_.replay);
+        send_first(options_.replay);
     }
+
+    // The first write of the exchange: the request, and its first body packet if any.
+    void send_first(std::span<const std::uint8_t> bytes) {
+        // Until the backend asks for more body, these bytes stay as written: replayable.
+        if (outcome_.body_bytes_read > 0) outcome_.replayable_bytes = bytes.size();
+        if (channel_.send(bytes) != IoResult::ok) {
+            return fail(ExchangeResult::send_failed, "could not send the request to the backend");
+        }
+        outcome_.request_sent = true;
+        advance(state_, State::awaiting_headers, "request sent twice");
+    }
+
+    // ---- the request body, in any reading state ----------------------------------
 
     // `n` more bytes of the client's body are on their way to the backend; none means its end.
     void took_body(std::uint64_t n) {
         outcome_.body_bytes_read += n;
         if (remaining_) *remaining_ -= std::min(n, *remaining_);
-        if (n == 0 || (remaining_ && *remaining_ == 0)) body_done_ = true;
-    }
-
-    // The first write of the exchange: the request, and its first body packet if any.
-    bool send_first(std::span<const std::uint8_t> bytes) {
-        // Until the backend asks for more body, these bytes stay as written: replayable.
-        if (outcome_.body_bytes_read > 0) outcome_.replayable_bytes = bytes.size();
-        if (channel_.send(bytes) != IoResult::ok) {
-            fail(ExchangeResult::send_failed, "could not send the request to the backend");
-            return false;
+        if (upload_ == Upload::owed && (n == 0 || (remaining_ && *remaining_ == 0))) {
+            advance(upload_, Upload::ended, "request body ended twice");
         }
-        outcome_.request_sent = true;
-        return true;
     }
 
-    // Reads up to `wanted` bytes from the client straight into the send buffer after the
-    // 6-byte data-packet header, then frames and sends them. An empty read ends the body.
+    // Reads up to `wanted` bytes from the client straight into the send buffer behind the
+    // data packet's header, then frames and sends them. An empty read ends the body.
     // `request_size` > 0: the request packet sits in front of it, and goes out with it.
-    bool send_body_packet(std::size_t wanted, std::size_t request_size = 0) {
-        constexpr std::size_t data_offset = ajp13::header_size + 2;
+    void send_body_packet(std::size_t wanted, std::size_t request_size = 0) {
         std::span<std::uint8_t> buffer = channel_.send_buffer_at(request_size);
         wanted = std::min(wanted, ajp13::max_request_body_chunk(buffer.size()));
         if (remaining_) wanted = static_cast<std::size_t>(std::min<std::uint64_t>(wanted, *remaining_));
@@ -161,9 +239,9 @@ private:
         std::size_t filled = 0;
         while (filled < wanted) {
             std::size_t got = 0;
-            if (body_.read(buffer.subspan(data_offset + filled, wanted - filled), got) != IoResult::ok) {
-                fail(ExchangeResult::client_read_failed, "reading the request body from the client failed");
-                return false;
+            const auto space = buffer.subspan(ajp13::request_body_data_offset + filled, wanted - filled);
+            if (body_.read(space, got) != IoResult::ok) {
+                return fail(ExchangeResult::client_read_failed, "reading the request body from the client failed");
             }
             if (got == 0) break;
             filled += got;
@@ -171,114 +249,104 @@ private:
             if (!remaining_) break;
         }
         if (remaining_ && filled < wanted) {
-            fail(ExchangeResult::client_read_failed, "the client sent less body than its Content-Length");
-            return false;
+            return fail(ExchangeResult::client_read_failed, "the client sent less body than its Content-Length");
         }
         took_body(filled);
 
-        ajp13::PacketWriter writer(buffer, ajp13::Direction::to_container);
         std::span<const std::uint8_t> packet;
         if (filled == 0) {
-            writer.reset();
+            ajp13::PacketWriter writer(buffer, ajp13::Direction::to_container);
             ajp13::encode_end_of_body(ajp13::EmptyBodyForm::no_payload, writer);
             packet = writer.packet();
-        } else {
-            // Header written around the data already in place: no copy of the body.
-            buffer[0] = 0x12;
-            buffer[1] = 0x34;
-            buffer[2] = static_cast<std::uint8_t>((filled + 2) >> 8);
-            buffer[3] = static_cast<std::uint8_t>((filled + 2) & 0xFF);
-            buffer[4] = static_cast<std::uint8_t>(filled >> 8);
-            buffer[5] = static_cast<std::uint8_t>(filled & 0xFF);
-            packet = std::span<const std::uint8_t>(buffer.data(), data_offset + filled);
+        } else if (ajp13::encode_body_packet_header(buffer, filled, packet) != ajp13::Status::ok) {
+            // Cannot happen (`wanted` was cut to the buffer): kept as a checked failure.
+            return fail(ExchangeResult::client_read_failed, "request body packet does not fit the buffer");
         }
         // The buffer has room for both packets (send_buffer_at()): one write carries them.
         if (request_size > 0) return send_first(channel_.send_buffer_prefix(request_size + packet.size()));
         if (channel_.send(packet) != IoResult::ok) {
             fail(ExchangeResult::backend_closed, "could not send request body to the backend");
-            return false;
         }
-        return true;
     }
 
-    bool on_get_body_chunk(std::span<const std::uint8_t> payload) {
+    // GET_BODY_CHUNK: in every reading state.
+    void on_get_body_chunk(std::span<const std::uint8_t> payload) {
         std::uint16_t requested = 0;
         if (ajp13::decode_get_body_chunk(payload, requested) != ajp13::Status::ok) {
-            fail(ExchangeResult::protocol_error, "malformed GET_BODY_CHUNK");
-            return false;
+            return fail(ExchangeResult::protocol_error, "malformed GET_BODY_CHUNK");
         }
         // The backend has the request and its first packet, and the send buffer is about to
         // be overwritten: from here on, nothing is replayed.
         outcome_.replayable_bytes = 0;
-        if (body_done_) {
-            // Tomcat may ask once more after the end; answer with the empty packet once,
-            // and treat a backend that keeps asking as broken.
-            if (++asks_after_end_ > 1) {
-                fail(ExchangeResult::protocol_error, "backend asked for body after its end twice");
-                return false;
-            }
-            return send_body_packet(0);
-        }
-        return send_body_packet(requested);
+        if (upload_ == Upload::owed) return send_body_packet(requested);
+        // Tomcat may ask once more after the end; it gets the empty packet once, and a
+        // backend that keeps asking is broken.
+        if (!advance(upload_, Upload::ended_and_asked, "backend asked for body after its end twice")) return;
+        send_body_packet(0);
     }
 
-    bool on_send_headers(std::span<const std::uint8_t> payload) {
-        if (outcome_.response_started) {
-            fail(ExchangeResult::protocol_error, "backend sent headers twice");
-            return false;
-        }
+    // ---- the response ------------------------------------------------------------
+
+    // SEND_HEADERS: only in awaiting_headers.
+    void on_send_headers(std::span<const std::uint8_t> payload) {
+        // Checked before decoding: a second SEND_HEADERS is wrong whatever it holds.
+        if (!may_enter(State::streaming, "backend sent headers twice")) return;
         ajp13::SendHeadersView view;
         if (ajp13::decode_send_headers(payload, view) != ajp13::Status::ok) {
-            fail(ExchangeResult::protocol_error, "malformed SEND_HEADERS");
-            return false;
+            return fail(ExchangeResult::protocol_error, "malformed SEND_HEADERS");
         }
         outcome_.status = view.status;
         outcome_.response_started = true;
-        suppress_body_ = options_.head_request || status_has_no_body(view.status);
+        const bool bodiless = options_.head_request || status_has_no_body(view.status);
+        advance(state_, bodiless ? State::discarding : State::streaming, "backend sent headers twice");
         if (!sink_.start(view) || (options_.flush_header && !sink_.flush())) {
             fail(ExchangeResult::client_write_failed, "client went away while receiving headers");
-            return false;
         }
-        return true;
     }
 
-    bool on_body_chunk(std::span<const std::uint8_t> payload) {
+    // SEND_BODY_CHUNK: data in streaming (delivered) or discarding (dropped); an empty one,
+    // a flush, in any reading state.
+    void on_body_chunk(std::span<const std::uint8_t> payload) {
         std::span<const std::uint8_t> data;
         if (ajp13::decode_body_chunk(payload, data) != ajp13::Status::ok) {
-            fail(ExchangeResult::protocol_error, "malformed SEND_BODY_CHUNK");
-            return false;
-        }
-        if (!outcome_.response_started) {
-            // A flush left over before the headers is harmless; data before headers is not.
-            if (data.empty()) return true;
-            fail(ExchangeResult::protocol_error, "backend sent body before headers");
-            return false;
+            return fail(ExchangeResult::protocol_error, "malformed SEND_BODY_CHUNK");
         }
         bool client_ok = true;
-        if (data.empty()) {
-            client_ok = sink_.flush();
-        } else if (!suppress_body_) {
+        switch (state_) {
+        case State::awaiting_headers:
+            // A flush left over before the headers is harmless; data before headers is not.
+            if (!data.empty()) fail(ExchangeResult::protocol_error, "backend sent body before headers");
+            return;
+        case State::streaming:
+            if (data.empty()) {
+                client_ok = sink_.flush();
+                break;
+            }
             client_ok = sink_.body(data) && (!options_.flush_packets || sink_.flush());
             outcome_.response_bytes += data.size();
+            break;
+        case State::discarding:
+            if (data.empty()) client_ok = sink_.flush();
+            break;
+        case State::sending_request:
+        case State::done:
+        case State::broken:
+            return fail(ExchangeResult::protocol_error, "body chunk outside the response");
         }
         if (!client_ok) fail(ExchangeResult::client_write_failed, "client went away while receiving the body");
-        return client_ok;
     }
 
+    // END_RESPONSE: only once the headers went out (streaming or discarding).
     void on_end_response(std::span<const std::uint8_t> payload) {
         bool reuse = false;
         if (ajp13::decode_end_response(payload, reuse) != ajp13::Status::ok) {
-            fail(ExchangeResult::protocol_error, "malformed END_RESPONSE");
-            return;
+            return fail(ExchangeResult::protocol_error, "malformed END_RESPONSE");
         }
-        if (!outcome_.response_started) {
-            fail(ExchangeResult::protocol_error, "backend ended the response without headers");
-            return;
-        }
+        if (!may_enter(State::done, "backend ended the response without headers")) return;
         if (!sink_.end()) {
-            fail(ExchangeResult::client_write_failed, "client went away at the end of the response");
-            return;
+            return fail(ExchangeResult::client_write_failed, "client went away at the end of the response");
         }
+        advance(state_, State::done, "backend ended the response without headers");
         outcome_.result = ExchangeResult::ok;
         // Anything already received past END_RESPONSE is a second answer nobody asked for.
         outcome_.reusable = reuse && channel_.unread_bytes() == 0;
@@ -291,10 +359,9 @@ private:
     BodySource& body_;
     ResponseSink& sink_;
     ExchangeOutcome outcome_;
+    State state_ = State::sending_request;
+    Upload upload_ = Upload::owed;
     std::optional<std::uint64_t> remaining_;  // body bytes still owed, when the length is known
-    bool body_done_ = false;                  // the end of the body was sent (or there is none)
-    bool suppress_body_ = false;
-    int asks_after_end_ = 0;
     bool answered_ = false;  // a packet came: the liveness check is over
     bool hung_ = false;      // the liveness check said the member is hung
 };

@@ -1,7 +1,10 @@
 // One AJP13 request/response exchange on a connected PacketChannel, as an explicit state
-// machine: send the request (and the first body packet when a length is known), then
-// answer GET_BODY_CHUNK, deliver SEND_HEADERS / SEND_BODY_CHUNK to the sink, and finish on
-// END_RESPONSE. The outcome says what happened and whether the connection may be reused.
+// machine (exchange.cpp: sending_request -> awaiting_headers -> streaming or discarding ->
+// done, or broken from anywhere; the request body has a small machine of its own): send the
+// request (and the first body packet when a length is known), then answer GET_BODY_CHUNK,
+// deliver SEND_HEADERS / SEND_BODY_CHUNK to the sink, and finish on END_RESPONSE. A message
+// out of order is a protocol_error. The outcome says what happened and whether the
+// connection may be reused.
 #pragma once
 
 #include <chrono>

@@ -204,6 +204,24 @@ void test_outcomes_table(void**) {
     }
 }
 
+// A message out of its order ends the exchange with a detail naming the order it broke, from
+// whichever state it came in (after a 204's headers, say, which deliver no body).
+void test_out_of_order_details(void**) {
+    const std::pair<BackendScript, const char*> cases[] = {
+        {BackendScript().headers(200).headers(200), "backend sent headers twice"},
+        {BackendScript().headers(204).headers(200), "backend sent headers twice"},
+        {BackendScript().body("x"), "backend sent body before headers"},
+        {BackendScript().end(), "backend ended the response without headers"},
+        {BackendScript().ask_body(9).ask_body(9).ask_body(9), "backend asked for body after its end twice"},
+    };
+    for (const auto& [script, detail] : cases) {
+        Run run;
+        exchange(run, script, {}, "", "POST");
+        assert_int_equal(static_cast<int>(run.outcome.result), static_cast<int>(ExchangeResult::protocol_error));
+        assert_string_equal(std::string(run.outcome.detail).c_str(), detail);
+    }
+}
+
 void test_timeout_is_reported(void**) {
     Run run;
     run.link.at_end = IoResult::timeout;
@@ -366,6 +384,7 @@ int main() {
         cmocka_unit_test(test_short_client_body_fails_and_closes),
         cmocka_unit_test(test_client_read_error),
         cmocka_unit_test(test_outcomes_table),
+        cmocka_unit_test(test_out_of_order_details),
         cmocka_unit_test(test_timeout_is_reported),
         cmocka_unit_test(test_one_byte_at_a_time),
         cmocka_unit_test(test_request_too_large_sends_nothing),

@@ -1,6 +1,5 @@
 // lib/transport serve_request: connection choice, CPING probes and the retry rules.
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,33 +21,10 @@ using namespace ajpgate::transport::testing;
 
 namespace {
 
-// Hands out scripted links in order; a null entry is a failed connect.
-class QueueConnector : public Connector {
-public:
-    std::deque<std::unique_ptr<ScriptedLink>> links;
-    std::vector<ScriptedLink*> handed_out;
-    std::unique_ptr<Link> connect(IoResult& why) override {
-        if (links.empty() || !links.front()) {
-            if (!links.empty()) links.pop_front();
-            why = IoResult::error;
-            return nullptr;
-        }
-        auto link = std::move(links.front());
-        links.pop_front();
-        handed_out.push_back(link.get());
-        return link;
-    }
-    void add(const BackendScript& script) {
-        auto link = std::make_unique<ScriptedLink>();
-        link->incoming = script.bytes();
-        link->boundaries = script.pauses();
-        links.push_back(std::move(link));
-    }
-    void add_failure() { links.push_back(nullptr); }
-};
-
+// A pool on a fake clock; sleeps between attempts are counted and move that clock.
 struct Harness {
     QueueConnector connector;
+    FakeTime time;
     std::unique_ptr<ConnectionPool> pool;
     int sleeps = 0;
     RecordingSink sink;
@@ -56,6 +32,7 @@ struct Harness {
         PoolOptions o;
         o.max_size = max;
         o.acquire_timeout = std::chrono::milliseconds(10);
+        o.time = &time;
         pool = std::make_unique<ConnectionPool>(connector, o);
     }
     ServiceOutcome serve(const ServiceOptions& options, std::string body = {},
@@ -64,7 +41,10 @@ struct Harness {
         ExchangeOptions e;
         e.content_length = length;
         return serve_request(*pool, options, simple_request(), e, source, sink,
-                             [this](std::chrono::milliseconds) { ++sleeps; });
+                             [this](std::chrono::milliseconds d) {
+                                 ++sleeps;
+                                 time.advance(d);
+                             });
     }
 };
 
@@ -95,10 +75,12 @@ void test_connect_failures_are_retried_then_reported(void**) {
     h.connector.add_failure();
     ServiceOptions options;
     options.retries = 2;
+    const auto start = h.time.now();
     const auto outcome = h.serve(options);
     assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
     assert_int_equal(outcome.attempts, 2);
     assert_int_equal(h.sleeps, 1);
+    assert_true(h.time.now() - start == options.retry_interval);  // slept once, through the Sleeper
     assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::connect_failed));
     assert_false(outcome.cping_failed);  // the connect itself failed
 }
@@ -236,7 +218,7 @@ void test_probe_idle_connections(void**) {
     h.pool->acquire(a);
     h.pool->acquire(b);
     h.pool->acquire(c);
-    const auto t0 = Clock::now();
+    const auto t0 = h.time.now();
     h.pool->release(std::move(a), true, t0);
     h.pool->release(std::move(b), true, t0 + std::chrono::seconds(1));
     h.pool->release(std::move(c), true, t0 + std::chrono::seconds(10));
@@ -259,25 +241,33 @@ void test_probe_idle_connections(void**) {
     assert_ptr_equal(&first->link(), h.connector.handed_out[2]);
     assert_ptr_equal(&second->link(), h.connector.handed_out[0]);
     assert_true(second->last_used == t0);
-    h.pool->release(std::move(first), false, Clock::now());
-    h.pool->release(std::move(second), false, Clock::now());
+    h.pool->release(std::move(first), false, h.time.now());
+    h.pool->release(std::move(second), false, h.time.now());
 
     // Nothing idle long enough: nothing probed, nothing closed.
-    assert_int_equal(probe_idle_connections(*h.pool, Clock::now(), std::chrono::seconds(5),
+    assert_int_equal(probe_idle_connections(*h.pool, h.time.now(), std::chrono::seconds(5),
                                             std::chrono::milliseconds(10)), 0);
 }
 
 // A bodiless request on a connection used moments ago takes it without a liveness check
 // (one syscall less per request); when it turns out dead, the second attempt goes at once on a
 // new connection: no retry_interval, no failure reported.
+// "Moments ago" is trust_recent_use (1 s by default) on the pool's clock: a connection idle
+// just under it is trusted, one idle that long is checked.
 void test_recent_connection_skips_the_check(void**) {
     Harness h;
-    h.connector.add(BackendScript().headers(200).end().pause().headers(200).end());
+    h.connector.add(BackendScript().headers(200).end().pause().headers(200).end().pause().headers(200).end());
     h.serve(ServiceOptions{}, "", 0);
-    const auto outcome = h.serve(ServiceOptions{}, "", 0);
+    h.time.advance(std::chrono::milliseconds(999));
+    auto outcome = h.serve(ServiceOptions{}, "", 0);
     assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
     assert_int_equal(h.connector.handed_out.size(), 1);
     assert_int_equal(h.connector.handed_out[0]->liveness_checks, 0);
+    h.time.advance(std::chrono::seconds(1));
+    outcome = h.serve(ServiceOptions{}, "", 0);
+    assert_int_equal(static_cast<int>(outcome.exchange.result), static_cast<int>(ExchangeResult::ok));
+    assert_int_equal(h.connector.handed_out.size(), 1);
+    assert_int_equal(h.connector.handed_out[0]->liveness_checks, 1);
 }
 
 void test_dead_unchecked_connection_is_replayed_at_once(void**) {
@@ -357,7 +347,7 @@ void test_busy_pool(void**) {
     const auto outcome = h.serve(ServiceOptions{});
     assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::busy));
     assert_int_equal(static_cast<int>(policy_input(outcome, {}).failure), static_cast<int>(ajpgate::balancer::Failure::busy));
-    h.pool->release(std::move(held), false, Clock::now());
+    h.pool->release(std::move(held), false, h.time.now());
 }
 
 void test_disable_reuse_closes(void**) {

@@ -1,16 +1,22 @@
 // Scripted fakes for lib/transport tests: a backend Link that replays bytes and records
-// what was written to it, a client body source, and a sink that records what the client got.
+// what was written to it, a connector handing such links out, a client body source, a sink
+// that records what the client got, and a clock that moves only when a test moves it.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ajp13/messages.hpp"
+#include "transport/connection_pool.hpp"
 #include "transport/interfaces.hpp"
+#include "transport/time_source.hpp"
 
 namespace ajpgate::transport::testing {
 
@@ -27,6 +33,33 @@ inline ajp13::ForwardRequest simple_request(std::string_view method = "GET") {
     r.server_port = 80;
     return r;
 }
+
+// Time that passes only through advance() and waits: no test waits on the wall clock. A wait
+// jumps to its deadline (in a one-thread test nobody else could wake it), unless
+// `during_wait` is set: that runs once instead, with the waiter's lock released, standing in
+// for another thread (returning a connection to the pool, say).
+class FakeTime : public TimeSource {
+public:
+    Clock::time_point current = Clock::time_point{} + std::chrono::hours(1);  // any fixed start
+    std::function<void()> during_wait;
+    int waits = 0;
+
+    Clock::time_point now() const noexcept override { return current; }
+    void advance(Clock::duration by) { current += by; }
+    void wait_until(std::condition_variable&, std::unique_lock<std::mutex>& lock,
+                    Clock::time_point deadline) override {
+        ++waits;
+        if (during_wait) {
+            const auto other_thread = std::move(during_wait);
+            during_wait = nullptr;
+            lock.unlock();
+            other_thread();
+            lock.lock();
+            return;
+        }
+        if (current < deadline) current = deadline;
+    }
+};
 
 class ScriptedLink : public Link {
 public:
@@ -167,6 +200,31 @@ private:
     }
     Bytes bytes_;
     std::vector<std::size_t> pauses_;
+};
+
+// Hands out scripted links in order; a null entry is a failed connect.
+class QueueConnector : public Connector {
+public:
+    std::deque<std::unique_ptr<ScriptedLink>> links;
+    std::vector<ScriptedLink*> handed_out;
+    std::unique_ptr<Link> connect(IoResult& why) override {
+        if (links.empty() || !links.front()) {
+            if (!links.empty()) links.pop_front();
+            why = IoResult::error;
+            return nullptr;
+        }
+        auto link = std::move(links.front());
+        links.pop_front();
+        handed_out.push_back(link.get());
+        return link;
+    }
+    void add(const BackendScript& script) {
+        auto link = std::make_unique<ScriptedLink>();
+        link->incoming = script.bytes();
+        link->boundaries = script.pauses();
+        links.push_back(std::move(link));
+    }
+    void add_failure() { links.push_back(nullptr); }
 };
 
 }  // namespace ajpgate::transport::testing
