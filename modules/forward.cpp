@@ -87,8 +87,16 @@ Attempt attempt_once(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, c
         exchange.liveness = &liveness;
         exchange.liveness_after = global.hung_check.after;
     }
+    if (!client.kept_body_packet.empty()) {
+        exchange.replay_body = client.kept_body_packet;
+        exchange.replay_body_bytes = client.kept_body_bytes;
+    }
     a.outcome = transport::serve_request(*w.pool, service, built.request, exchange, client.body, client.response,
                                          [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    if (!a.outcome.first_body_packet.empty()) {
+        client.kept_body_packet = std::move(a.outcome.first_body_packet);
+        client.kept_body_bytes = a.outcome.first_body_bytes;
+    }
     a.input = transport::policy_input(a.outcome, service);
     a.backend_status = a.outcome.exchange.status;
     // What only the web server's side knows: fail_on_status, and bytes already at the client.

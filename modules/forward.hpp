@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "balancer/health.hpp"
 #include "balancer/request_policy.hpp"
@@ -22,6 +23,10 @@ struct ClientSide {
     explicit ClientSide(request_rec* r) : body(r), response(r) {}
     ClientBody body;
     ClientResponse response;
+    // The first body packet a failed member received, kept for the next member: the client's
+    // body cannot be read twice (lib/transport ServiceOutcome::first_body_packet).
+    std::vector<std::uint8_t> kept_body_packet;
+    std::uint64_t kept_body_bytes = 0;
 };
 
 // One attempt on one ajp13 worker: what the request policy needs to judge it, and its verdict.

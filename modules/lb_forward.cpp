@@ -191,10 +191,10 @@ public:
         balancer::AttemptReport report;
         report.failure = last_.input.failure;
         report.progress = last_.input.progress;
-        // The first body packet stays with the connection it went on: another member would
-        // need the client's body again, which cannot be read twice.
-        report.body = last_.input.body == balancer::BodyState::replayable ? balancer::BodyState::consumed
-                                                                          : last_.input.body;
+        // Another member gets the first body packet this one received, when it was kept.
+        const bool kept = !client_.kept_body_packet.empty();
+        report.body = last_.input.body == balancer::BodyState::replayable && !kept ? balancer::BodyState::consumed
+                                                                                  : last_.input.body;
         report.recovery = last_.input.recovery;
         report.transfer = {e.body_bytes_read, e.response_bytes};
         return report;

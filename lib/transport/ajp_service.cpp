@@ -109,6 +109,14 @@ balancer::PolicyInput exchange_input(const ExchangeOutcome& e, const ServiceOpti
     return in;
 }
 
+// The body packet behind the request in `written` (request + first body packet, as sent).
+void keep_first_body_packet(const std::vector<std::uint8_t>& written, std::uint64_t body_bytes, ServiceOutcome& outcome) {
+    const ajp13::Frame request = ajp13::scan_frame(written, ajp13::Direction::to_container, written.size());
+    if (request.status != ajp13::Status::ok || request.packet_size >= written.size()) return;
+    outcome.first_body_packet.assign(written.begin() + static_cast<std::ptrdiff_t>(request.packet_size), written.end());
+    outcome.first_body_bytes = body_bytes;
+}
+
 // A pooled connection may skip the liveness check only when the policy would send the
 // request again should the backend turn out to have closed it.
 bool replay_allowed(const ServiceOptions& options) noexcept {
@@ -135,7 +143,15 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
     // What a failed attempt wrote with the body's first packet, to be written again: the
     // client's body cannot be read twice. Filled only on that failure path.
     std::vector<std::uint8_t> held;
+    std::uint64_t held_body_bytes = 0;
     ExchangeOptions attempt_options = exchange_options;
+    // Every way out: a failed request leaves its first body packet for another member.
+    const auto finish = [&]() -> ServiceOutcome& {
+        if (!held.empty() && outcome.exchange.result != ExchangeResult::ok) {
+            keep_first_body_packet(held, held_body_bytes, outcome);
+        }
+        return outcome;
+    };
     for (int attempt = 0; attempt < attempts; ++attempt) {
         if (attempt > 0 && !at_once && options.retry_interval.count() > 0) sleep(options.retry_interval);
         at_once = false;
@@ -143,7 +159,7 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         Taken taken = take_connection(pool, options, trust_recent);
         if (taken.how == AcquireResult::busy) {
             outcome.result = ServiceResult::busy;
-            return outcome;
+            return finish();
         }
         if (!taken.connection) {
             outcome.result = ServiceResult::connect_failed;
@@ -158,12 +174,16 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         const bool retry = decision.step == balancer::NextStep::retry_same && attempt + 1 < attempts;
         // recovery_options bit 4: the application learns of the client's failure by a reset.
         if (decision.hard_close_backend) taken.connection->link().reset_on_close();
-        if (retry && e.body_bytes_read > 0 && held.empty()) {
-            // Copied before the dead connection (and its buffer) goes back to the pool.
+        if (e.result != ExchangeResult::ok && e.replayable_bytes > 0 && held.empty()) {
+            // Copied before the dead connection (and its buffer) goes back to the pool: this
+            // member's next attempt, or another member, sends it again.
             const auto sent = taken.connection->channel().send_buffer_prefix(e.replayable_bytes);
             held.assign(sent.begin(), sent.end());
+            held_body_bytes = e.body_bytes_read;
+        }
+        if (retry && !held.empty()) {
             attempt_options.replay = held;
-            attempt_options.replay_body_bytes = e.body_bytes_read;
+            attempt_options.replay_body_bytes = held_body_bytes;
         }
         const bool reusable = e.reusable && !options.disable_reuse;
         if (e.result == ExchangeResult::ok) ++taken.connection->requests;
@@ -172,15 +192,17 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
             trust_recent = false;  // the other idle connections may be just as dead: check them
             at_once = true;
         }
-        if (!retry) return outcome;
+        if (!retry) return finish();
     }
-    return outcome;
+    return finish();
 }
 
 balancer::PolicyInput policy_input(const ServiceOutcome& outcome, const ServiceOptions& options) noexcept {
     balancer::PolicyInput in;
     in.method = options.method;
     in.recovery = options.recovery;
+    // A connect that failed after an earlier exchange consumed body: that body's state stands.
+    in.body = exchange_input(outcome.exchange, options).body;
     switch (outcome.result) {
     case ServiceResult::busy: in.failure = balancer::Failure::busy; return in;
     case ServiceResult::connect_failed:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "balancer/request_policy.hpp"
 #include "transport/connection_pool.hpp"
@@ -44,6 +45,11 @@ struct ServiceOutcome {
     ServiceResult result = ServiceResult::ok;
     ExchangeOutcome exchange;
     int attempts = 0;
+    // A failed request whose body went whole in its first packet: that packet as written
+    // (header included) and the client bytes it carries, for another member's attempt
+    // (ExchangeOptions::replay_body). Empty otherwise, and always on success.
+    std::vector<std::uint8_t> first_body_packet;
+    std::uint64_t first_body_bytes = 0;
     // connect_failed because the last connection taken did not answer its CPING (it was
     // reachable), not because the connect itself failed: the log line says which.
     bool cping_failed = false;

@@ -188,6 +188,7 @@ private:
             return;
         }
         const std::size_t request_size = writer.packet().size();
+        if (!options_.replay_body.empty()) return send_with_kept_body(request_size);
         // A positive Content-Length obliges us to send the first body packet unasked: it goes
         // in the same write as the request (one syscall, one wake-up of the backend). With no
         // length or a zero length nothing may be sent before the backend asks.
@@ -204,6 +205,21 @@ private:
     void send_replay() {
         took_body(options_.replay_body_bytes);
         send_first(options_.replay);
+    }
+
+    // The request just encoded, followed by the first body packet another member received.
+    void send_with_kept_body(std::size_t request_size) {
+        const std::span<std::uint8_t> room = channel_.send_buffer_at(request_size);
+        if (options_.replay_body.size() > ajp13::max_request_body_chunk(channel_.packet_size()) + ajp13::request_body_data_offset ||
+            options_.replay_body.size() > room.size()) {
+            // Only with members of different max_packet_size: the packet cannot be cut again.
+            fail(ExchangeResult::request_too_large, "the first body packet is larger than this member's max_packet_size");
+            outcome_.reusable = true;
+            return;
+        }
+        std::copy(options_.replay_body.begin(), options_.replay_body.end(), room.begin());
+        took_body(options_.replay_body_bytes);
+        send_first(channel_.send_buffer_prefix(request_size + options_.replay_body.size()));
     }
 
     // The first write of the exchange: the request, and its first body packet if any.

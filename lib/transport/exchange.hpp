@@ -33,6 +33,10 @@ struct ExchangeOptions {
     // cannot be read from the client a second time.
     std::span<const std::uint8_t> replay;
     std::uint64_t replay_body_bytes = 0;
+    // Another member's attempt: the request is encoded afresh (its route and secret are this
+    // member's), and the first body packet an earlier member received goes with it as it was
+    // (ServiceOutcome::first_body_packet), carrying `replay_body_bytes` of the client's body.
+    std::span<const std::uint8_t> replay_body;
     // While the first packet of the answer is late by `liveness_after`, ask `liveness` whether
     // the member is alive (balancer/hung_check.hpp), and again after each further
     // `liveness_after`; a "no" ends the exchange as backend_hung. Null: wait as reply_timeout says.

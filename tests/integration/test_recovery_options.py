@@ -116,6 +116,22 @@ class RecoveryOptionsTest(unittest.TestCase):
             self.tearDown()
             self.setUp()
 
+    def test_post_body_in_its_first_packet_goes_to_the_next_member(self):
+        # was1 takes the POST and its body (one packet, sent with the request) and closes: the
+        # next member gets the same body, though the client sent it once (mod_jk keeps the
+        # first body packet too). was2 routes it under its own route and secret.
+        import hashlib
+        import json
+        body = b"order=42&item=" + b"x" * 2000
+        with self.lb(0, "--fault", "close-before-headers") as h:
+            status, headers, answer = h.get("/app/x", headers=SESSION, method="POST", data=body)
+            self.assertEqual((status, headers.get("X-Route")), (200, "was2"))
+            echo = json.loads(answer)
+            self.assertEqual(echo["body_length"], len(body))
+            self.assertEqual(echo["body_sha256"], hashlib.sha256(body).hexdigest())
+            self.assertEqual(echo["attributes"]["route"], "was2")
+            self.assertGreaterEqual(len(self.requests_seen("was1")), 1)
+
     def test_reply_timeout_resends_only_what_may_run_twice(self):
         # was1 answers 3 s late; reply_timeout is 500 ms. GET is safe to send to was2; a POST
         # may still be running on was1: 504.
