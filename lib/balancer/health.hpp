@@ -66,8 +66,10 @@ struct MaintainReport {
     std::uint32_t probes_expired = 0; // ERR/PRB whose prober never answered -> ERR/REC
 };
 
-// Periodic upkeep; call it often (each request is fine): it runs at most once per
-// `interval` across all processes. interval 0: recovery checks on every call, no decay.
+// Periodic upkeep; call it often (each background tick): recovery timing (ERR -> ERR/REC
+// after recover_time, abandoned probes) on every call; decay and error escalation at most once
+// per `interval` across all processes (report.ran says whether this call did them). interval
+// 0: no decay.
 // Decay: Request, Traffic, Session and Busyness halve lb values per elapsed interval; Next
 // subtracts the smallest lb value; reply-timeout counts halve per elapsed interval.
 // probe_timeout: how long a probe may rightly take (connect and CPING); a claim (ERR/PRB)

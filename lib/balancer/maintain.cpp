@@ -43,12 +43,14 @@ void decay(const config::LbWorker& lb, const LbStateView& state, std::uint32_t i
     }
 }
 
-void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, std::chrono::milliseconds probe_timeout,
-                  MaintainReport& report) {
+// ERR -> ERR/REC once recover_time has passed; a probe nobody answered for -> ERR/REC again.
+// Every call: a member is probed recover_time after its error, not up to a maintain interval
+// later (the transitions are compare-and-swap, so processes checking at once agree).
+void check_recovery(const config::LbWorker& lb, MemberSlot& slot, Micros now, std::chrono::milliseconds probe_timeout,
+                    MaintainReport& report) {
     const auto recover = std::chrono::duration_cast<Micros>(lb.recover_time).count();
     const auto probe_expiry = std::max<std::int64_t>(
         {recover, std::chrono::duration_cast<Micros>(probe_timeout).count(), std::int64_t{1}});
-    const auto escalation = std::chrono::duration_cast<Micros>(lb.error_escalation_time).count();
     switch (member_state(slot)) {
     case MemberState::error:
         if (now.count() - shared(slot.last_error_time).load() > recover &&
@@ -63,18 +65,20 @@ void check_member(const config::LbWorker& lb, MemberSlot& slot, Micros now, std:
             ++report.probes_expired;
         }
         break;
-    case MemberState::ok: {
+    default: break;
+    }
+}
+
+// Once per interval: local errors that no success cleared within error_escalation_time.
+void check_escalation(const config::LbWorker& lb, MemberSlot& slot, Micros now, MaintainReport& report) {
+    const auto escalation = std::chrono::duration_cast<Micros>(lb.error_escalation_time).count();
+    if (member_state(slot) == MemberState::ok) {
         const std::int64_t first = shared(slot.error_time).load();
         if (first != 0 && now.count() - first >= escalation &&
             transition_state(slot, MemberState::ok, MemberState::error)) {
             shared(slot.last_error_time).store(now.count());
             ++report.escalated;
         }
-        break;
-    }
-    case MemberState::recovering:
-    case MemberState::forced:
-        break;
     }
     shared(slot.elected_at_maintain).store(shared(slot.elected).load(std::memory_order_relaxed));
 }
@@ -85,10 +89,11 @@ MaintainReport maintain(const config::LbWorker& lb, const LbStateView& state, st
                         Micros now, std::chrono::milliseconds probe_timeout) noexcept {
     MaintainReport report;
     if (!state.valid() || state.size() != lb.members.size()) return report;
+    for (std::size_t i = 0; i < state.size(); ++i) check_recovery(lb, state.member(i), now, probe_timeout, report);
     if (!claim_round(state.header(), interval, now, report.intervals)) return report;
     report.ran = true;
     decay(lb, state, report.intervals);
-    for (std::size_t i = 0; i < state.size(); ++i) check_member(lb, state.member(i), now, probe_timeout, report);
+    for (std::size_t i = 0; i < state.size(); ++i) check_escalation(lb, state.member(i), now, report);
     return report;
 }
 

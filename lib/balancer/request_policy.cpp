@@ -78,6 +78,8 @@ Decision with(Decision d, NextStep step, Rule rule) noexcept {
 }  // namespace
 
 Decision decide(const PolicyInput& in) noexcept {
+    // Nearly every attempt ends here: answered, nothing to look up.
+    if (in.failure == Failure::none) return Decision{};
     const FailureTraits& t = kTraits[static_cast<std::size_t>(in.failure)];
     Decision d;
     d.health = t.health;
@@ -85,7 +87,6 @@ Decision decide(const PolicyInput& in) noexcept {
     d.level = t.level;
     d.code = t.code;
     const Failure f = in.failure;
-    if (f == Failure::none) return with(d, NextStep::done, Rule::answered);
     if (client_side(f)) {
         const bool client_io = f == Failure::client_read_failed || f == Failure::client_write_failed;
         d.hard_close_backend = client_io && in.recovery.hard_close_on_client_error;

@@ -133,6 +133,7 @@ enum class Rule : std::uint8_t {
 };
 inline constexpr std::size_t kRuleCount = 10;
 
+// The default is the answered request's decision (rule 1).
 struct Decision {
     NextStep step = NextStep::done;
     Outcome health = Outcome::success;
@@ -140,7 +141,7 @@ struct Decision {
     bool abort_client = false;      // the answer was under way: cut it off
     bool hard_close_backend = false;  // bit 4: reset the backend connection
     Rule rule = Rule::answered;
-    log::Level level = log::Level::info;
+    log::Level level = log::Level::debug;
     log::Code code{""};
 };
 

@@ -3,8 +3,8 @@
 // A new round forgets which members the request tried (they may be back), but forced
 // recovery still happens at most once per request. Worst case, with the transport's own
 // per-member retries: ajp retries x min(lb_retries, members) x lb retries attempts.
-// Whether a failed attempt may be retried at all (body already sent, recovery_options) is
-// the caller's decision; this only counts.
+// Whether a failed attempt may be retried at all (body already sent, recovery_options) is the
+// request policy's decision (request_policy.hpp); run_journey (journey.hpp) asks it, then this.
 #pragma once
 
 #include <chrono>

@@ -170,7 +170,9 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         outcome.cping_failed = false;
         outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, sink);
         const ExchangeOutcome& e = outcome.exchange;
-        const balancer::Decision decision = balancer::decide(exchange_input(e, options));
+        // An answered request needs no verdict here (it is asked only when something failed).
+        const balancer::Decision decision =
+            e.result == ExchangeResult::ok ? balancer::Decision{} : balancer::decide(exchange_input(e, options));
         const bool retry = decision.step == balancer::NextStep::retry_same && attempt + 1 < attempts;
         // recovery_options bit 4: the application learns of the client's failure by a reset.
         if (decision.hard_close_backend) taken.connection->link().reset_on_close();

@@ -4,6 +4,7 @@
 #include <apr_poll.h>
 #include <apr_portable.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 namespace ajpgate::transport {
 
@@ -44,19 +45,33 @@ IoResult AprLink::write_all(std::span<const std::uint8_t> bytes) {
 }
 
 IoResult AprLink::read_some(std::span<std::uint8_t> into, std::size_t& got, std::chrono::milliseconds timeout) {
-    use_timeout(timeout);
-    apr_size_t len = into.size();
-    const apr_status_t rv = apr_socket_recv(socket_, reinterpret_cast<char*>(into.data()), &len);
-    if (rv == APR_EOF || (rv == APR_SUCCESS && len == 0)) return IoResult::eof;
-    if (rv != APR_SUCCESS) {
-        if (len > 0) {  // APR may report data together with an error; take the data now
+    // A blocking socket (no socket_timeout) waits with the kernel's SO_RCVTIMEO, set once per
+    // value: switching it to non-blocking mode and back for a bounded wait would cost four
+    // fcntl() calls per request (the hung check bounds every wait for a first packet).
+    const bool kernel_timeout = io_timeout_.count() == 0 && (timeout.count() > 0 || receive_timeout_.count() > 0);
+    use_timeout(kernel_timeout ? std::chrono::milliseconds(0) : timeout);
+    if (kernel_timeout && timeout.count() > 0 && timeout != receive_timeout_) set_receive_timeout(timeout);
+    for (;;) {
+        apr_size_t len = into.size();
+        const apr_status_t rv = apr_socket_recv(socket_, reinterpret_cast<char*>(into.data()), &len);
+        if (rv == APR_EOF || (rv == APR_SUCCESS && len == 0)) return IoResult::eof;
+        if (rv == APR_SUCCESS || len > 0) {  // APR may report data together with an error; take the data now
             got = len;
             return IoResult::ok;
         }
+        if (kernel_timeout && APR_STATUS_IS_EAGAIN(rv)) {
+            if (timeout.count() > 0) return IoResult::timeout;
+            continue;  // no limit asked: the kernel's timeout left from an earlier wait is only a slice
+        }
         return APR_STATUS_IS_TIMEUP(rv) ? IoResult::timeout : IoResult::error;
     }
-    got = len;
-    return IoResult::ok;
+}
+
+void AprLink::set_receive_timeout(std::chrono::milliseconds timeout) {
+    apr_os_sock_t fd;
+    if (apr_os_sock_get(&fd, socket_) != APR_SUCCESS) return;
+    const timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0) receive_timeout_ = timeout;
 }
 
 void AprLink::reset_on_close() {

@@ -38,11 +38,13 @@ public:
 
 private:
     void use_timeout(std::chrono::milliseconds timeout);
+    void set_receive_timeout(std::chrono::milliseconds timeout);
 
     apr_pool_t* pool_;
     apr_socket_t* socket_;
     std::chrono::milliseconds io_timeout_;
     std::chrono::milliseconds current_timeout_{-1};
+    std::chrono::milliseconds receive_timeout_{0};  // SO_RCVTIMEO on a blocking socket; 0 none
 };
 
 // Connects to one backend address, resolved once when the connector is made.
