@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ajp13/constants.hpp"
+#include "ajp13/response_checks.hpp"
 
 namespace ajpgate::transport {
 
@@ -310,6 +311,10 @@ private:
         ajp13::SendHeadersView view;
         if (ajp13::decode_send_headers(payload, view) != ajp13::Status::ok) {
             return fail(ExchangeResult::protocol_error, "malformed SEND_HEADERS");
+        }
+        // Nothing of a response that could steer the client connection's framing goes out.
+        if (const auto problem = ajp13::check_send_headers(view); problem != ajp13::HeaderProblem::none) {
+            return fail(ExchangeResult::protocol_error, ajp13::describe(problem));
         }
         outcome_.status = view.status;
         outcome_.response_started = true;

@@ -1,0 +1,78 @@
+"""What a backend sends never steers httpd's framing of the client connection (issue 12, part 1):
+hop-by-hop headers stay behind, a status outside 100..599 or a 1xx final status is a 502, two
+different Content-Length values are a 502, and the client's keep-alive connection carries the
+next response intact after all of them."""
+import http.client
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from test_module_forwarding_support import ModuleCase  # noqa: E402
+from testd_backend import fixed_body as fixed_body_bytes  # noqa: E402
+
+HOP = ("Connection: X-Hop", "X-Hop: secret", "Keep-Alive: timeout=99", "Transfer-Encoding: chunked",
+       "Upgrade: h2c", "Trailer: X-T", "TE: trailers", "Proxy-Connection: keep-alive")
+
+
+def testd(**options):
+    """An X-Testd value; `headers` is a list of Name: Value lines."""
+    items = [f"header={h}" for h in options.pop("headers", ())]
+    items += [f"{k.replace('_', '-')}={v}" for k, v in options.items()]
+    return ";".join(items)
+
+
+class ResponseFramingTest(ModuleCase):
+    def keepalive(self):
+        return http.client.HTTPConnection("127.0.0.1", self.httpd.port, timeout=10)
+
+    def test_hop_by_hop_headers_stay_behind_and_the_connection_stays_in_step(self):
+        conn = self.keepalive()
+        try:
+            conn.request("GET", "/app/hop", headers={"X-Testd": testd(headers=HOP, mode="fixed", size=3000)})
+            r = conn.getresponse()
+            body = r.read()
+            self.assertEqual(r.status, 200)
+            self.assertEqual(body, fixed_body_bytes(3000))
+            names = {k.lower() for k in r.headers.keys()}
+            for gone in ("x-hop", "keep-alive", "upgrade", "trailer", "te", "proxy-connection"):
+                self.assertNotIn(gone, names, r.headers)
+            # httpd's own framing only: a Content-Length or its own chunking, never the backend's.
+            self.assertTrue("content-length" in names or r.headers.get("Transfer-Encoding") == "chunked", r.headers)
+            # The next response on the same connection is a whole, separate answer.
+            conn.request("GET", "/app/next", headers={"X-Testd": testd(mode="fixed", size=10)})
+            r2 = conn.getresponse()
+            self.assertEqual((r2.status, r2.read()), (200, fixed_body_bytes(10)))
+        finally:
+            conn.close()
+
+    def test_statuses_outside_the_http_range_are_502(self):
+        for status in (999, 600, 100, 101):
+            with self.subTest(status=status):
+                conn = self.keepalive()
+                try:
+                    conn.request("GET", "/app/status", headers={"X-Testd": testd(status=status)})
+                    r = conn.getresponse()
+                    r.read()
+                    self.assertEqual(r.status, 502)
+                finally:
+                    conn.close()
+        self.assertIn("outside 100..599", self.httpd.read("logs/mod_jk.log"))
+        self.assertIn("1xx status as its final answer", self.httpd.read("logs/mod_jk.log"))
+
+    def test_two_different_content_lengths_are_502(self):
+        conn = self.keepalive()
+        try:
+            conn.request("GET", "/app/cl", headers={"X-Testd": testd(
+                headers=("Content-Length: 5", "Content-Length: 50"), mode="fixed", size=5)})
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 502)
+        finally:
+            conn.close()
+        self.assertIn("two different Content-Length values", self.httpd.read("logs/mod_jk.log"))
+
+
+if __name__ == "__main__":
+    unittest.main()
