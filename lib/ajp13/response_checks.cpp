@@ -26,24 +26,30 @@ std::string_view trim(std::string_view s) noexcept {
 
 }  // namespace
 
-HeaderProblem check_send_headers(const SendHeadersView& view) noexcept {
+HeaderProblem check_send_headers(const SendHeadersView& view, std::optional<std::uint64_t>& length) noexcept {
+    length.reset();
     if (view.status < 100 || view.status > 599) return HeaderProblem::status_out_of_range;
     if (view.status < 200) return HeaderProblem::informational_final;
     if (view.header_count > kMaxResponseHeaders) return HeaderProblem::too_many_headers;
     if (view.reason && has_control(*view.reason)) return HeaderProblem::control_characters;
     SendHeadersView walk = view;
     HeaderField field;
-    std::string_view length;
-    bool have_length = false;
+    std::string_view declared;
     while (next_header(walk, field)) {
         if (field.name.empty() || has_control(field.name) || has_control(field.value)) {
             return HeaderProblem::control_characters;
         }
         if (same_name(field.name, "Content-Length")) {
             const std::string_view value = trim(field.value);
-            if (have_length && value != length) return HeaderProblem::conflicting_length;
-            length = value;
-            have_length = true;
+            if (length && value != declared) return HeaderProblem::conflicting_length;
+            std::uint64_t n = 0;
+            if (value.empty() || value.size() > 18) return HeaderProblem::bad_length;
+            for (const char c : value) {
+                if (c < '0' || c > '9') return HeaderProblem::bad_length;
+                n = n * 10 + static_cast<std::uint64_t>(c - '0');
+            }
+            declared = value;
+            length = n;
         }
     }
     return HeaderProblem::none;
@@ -56,6 +62,7 @@ std::string_view describe(HeaderProblem problem) noexcept {
     case HeaderProblem::informational_final: return "backend sent a 1xx status as its final answer";
     case HeaderProblem::control_characters: return "backend sent a header with CR, LF or NUL in it";
     case HeaderProblem::conflicting_length: return "backend sent two different Content-Length values";
+    case HeaderProblem::bad_length: return "backend sent a Content-Length that is not a number";
     case HeaderProblem::too_many_headers: return "backend sent more than 200 headers";
     }
     return "backend sent unsafe headers";

@@ -5,13 +5,15 @@
 // behind a shared front proxy that crosses users.
 // - check_send_headers: a status outside 100..599, a 1xx as the final status, a header name or
 //   value with CR, LF or NUL (or an empty name), two Content-Length values that differ, or
-//   more than kMaxResponseHeaders headers: the response is refused (502 by the policy).
+//   more than kMaxResponseHeaders headers: the response is refused (502 by the policy). A body
+//   longer or shorter than the Content-Length declared is cut off (lib/transport/exchange.cpp).
 // - is_hop_by_hop: the headers of one connection (RFC 9110 7.6.1), and any header the
 //   backend's Connection header names: never passed on.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "ajp13/messages.hpp"
@@ -26,11 +28,13 @@ enum class HeaderProblem : std::uint8_t {
     informational_final,   // 1xx: AJP has no interim responses
     control_characters,    // CR, LF or NUL in a name or value, or an empty name
     conflicting_length,    // Content-Length twice with different values
+    bad_length,            // a Content-Length that is not a decimal number
     too_many_headers,
 };
 
-// Walks a copy of the view: `view` itself stays positioned at its first header.
-HeaderProblem check_send_headers(const SendHeadersView& view) noexcept;
+// Walks a copy of the view: `view` itself stays positioned at its first header. The declared
+// Content-Length, if any, lands in `length`: the body must match it (the exchange checks).
+HeaderProblem check_send_headers(const SendHeadersView& view, std::optional<std::uint64_t>& length) noexcept;
 std::string_view describe(HeaderProblem problem) noexcept;
 
 // Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade.

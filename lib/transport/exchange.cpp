@@ -313,7 +313,7 @@ private:
             return fail(ExchangeResult::protocol_error, "malformed SEND_HEADERS");
         }
         // Nothing of a response that could steer the client connection's framing goes out.
-        if (const auto problem = ajp13::check_send_headers(view); problem != ajp13::HeaderProblem::none) {
+        if (const auto problem = ajp13::check_send_headers(view, declared_length_); problem != ajp13::HeaderProblem::none) {
             return fail(ExchangeResult::protocol_error, ajp13::describe(problem));
         }
         outcome_.status = view.status;
@@ -343,6 +343,10 @@ private:
                 client_ok = sink_.flush();
                 break;
             }
+            // Bytes beyond the declared length would reach the client as the start of another answer.
+            if (declared_length_ && outcome_.response_bytes + data.size() > *declared_length_) {
+                return fail(ExchangeResult::protocol_error, "backend sent more body than its Content-Length");
+            }
             client_ok = sink_.body(data) && (!options_.flush_packets || sink_.flush());
             outcome_.response_bytes += data.size();
             break;
@@ -364,6 +368,9 @@ private:
             return fail(ExchangeResult::protocol_error, "malformed END_RESPONSE");
         }
         if (!may_enter(State::done, "backend ended the response without headers")) return;
+        if (state_ == State::streaming && declared_length_ && outcome_.response_bytes != *declared_length_) {
+            return fail(ExchangeResult::protocol_error, "backend sent less body than its Content-Length");
+        }
         if (!sink_.end()) {
             return fail(ExchangeResult::client_write_failed, "client went away at the end of the response");
         }
@@ -383,6 +390,7 @@ private:
     State state_ = State::sending_request;
     Upload upload_ = Upload::owed;
     std::optional<std::uint64_t> remaining_;  // body bytes still owed, when the length is known
+    std::optional<std::uint64_t> declared_length_;  // the backend's Content-Length
     bool answered_ = false;  // a packet came: the liveness check is over
     bool hung_ = false;      // the liveness check said the member is hung
 };

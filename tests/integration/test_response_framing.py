@@ -9,6 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from harness import wait_until  # noqa: E402
 from test_module_forwarding_support import ModuleCase  # noqa: E402
 from testd_backend import fixed_body as fixed_body_bytes  # noqa: E402
 
@@ -58,8 +59,8 @@ class ResponseFramingTest(ModuleCase):
                     self.assertEqual(r.status, 502)
                 finally:
                     conn.close()
-        self.assertIn("outside 100..599", self.httpd.read("logs/mod_jk.log"))
-        self.assertIn("1xx status as its final answer", self.httpd.read("logs/mod_jk.log"))
+        wait_until(lambda: "outside 100..599" in self.httpd.read("logs/mod_jk.log") and
+                   "1xx status as its final answer" in self.httpd.read("logs/mod_jk.log"), 5, what="the log lines")
 
     def test_two_different_content_lengths_are_502(self):
         conn = self.keepalive()
@@ -71,7 +72,41 @@ class ResponseFramingTest(ModuleCase):
             self.assertEqual(r.status, 502)
         finally:
             conn.close()
-        self.assertIn("two different Content-Length values", self.httpd.read("logs/mod_jk.log"))
+        wait_until(lambda: "two different Content-Length values" in self.httpd.read("logs/mod_jk.log"), 5,
+                   what="the log line")
+
+
+    def status_of(self, path, **options):
+        conn = self.keepalive()
+        try:
+            conn.request("GET", path, headers={"X-Testd": testd(**options)})
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
+
+    def test_body_longer_than_its_content_length_never_reaches_the_client(self):
+        self.assertEqual(self.status_of("/app/long", headers=("Content-Length: 10",), mode="fixed", size=3000)[0], 502)
+        wait_until(lambda: "more body than its Content-Length" in self.httpd.read("logs/mod_jk.log"), 5,
+                   what="the log line")
+
+    def test_body_shorter_than_its_content_length_is_never_a_whole_answer(self):
+        # Small: nothing went out yet, a clean 502.
+        self.assertEqual(self.status_of("/app/short", headers=("Content-Length: 5000",), mode="fixed", size=3000)[0],
+                         502)
+        # Large: bytes were on their way; the client connection is cut, never a short "complete" answer.
+        conn = self.keepalive()
+        try:
+            conn.request("GET", "/app/shortbig", headers={"X-Testd": testd(
+                headers=("Content-Length: 400000",), mode="fixed", size=300000)})
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            with self.assertRaises(http.client.IncompleteRead):
+                r.read()
+        finally:
+            conn.close()
+        wait_until(lambda: "less body than its Content-Length" in self.httpd.read("logs/mod_jk.log"), 5,
+                   what="the log line")
 
 
 if __name__ == "__main__":

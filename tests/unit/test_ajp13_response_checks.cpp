@@ -25,7 +25,8 @@ HeaderProblem check(std::uint16_t status, std::vector<HeaderField> headers, std:
     if (encode_send_headers({status, reason, headers}, writer) != Status::ok) fail_msg("encode");
     SendHeadersView view;
     if (decode_send_headers(payload_of(writer.packet(), Direction::to_server), view) != Status::ok) fail_msg("decode");
-    const HeaderProblem problem = check_send_headers(view);
+    std::optional<std::uint64_t> length;
+    const HeaderProblem problem = check_send_headers(view, length);
     // The view the caller keeps is still at its first header.
     HeaderField first;
     if (!headers.empty() && (!next_header(view, first) || first.name != headers[0].name)) fail_msg("view moved");
@@ -53,6 +54,21 @@ void test_header_injection(void**) {
     assert_int_equal(check(200, {{"X-A", std::string("a\0b", 3)}}), HeaderProblem::control_characters);
     assert_int_equal(check(200, {{"X\r\nB", "a"}}), HeaderProblem::control_characters);
     assert_int_equal(check(200, {}, "OK\r\nX: y"), HeaderProblem::control_characters);
+}
+
+void test_declared_length(void**) {
+    std::vector<std::uint8_t> buffer(default_packet_size);
+    PacketWriter writer(buffer, Direction::to_server);
+    const HeaderField headers[] = {{"Content-Length", " 1234 "}};
+    assert_int_equal(encode_send_headers({200, "OK", headers}, writer), Status::ok);
+    SendHeadersView view;
+    assert_int_equal(decode_send_headers(payload_of(writer.packet(), Direction::to_server), view), Status::ok);
+    std::optional<std::uint64_t> length;
+    assert_int_equal(check_send_headers(view, length), HeaderProblem::none);
+    assert_true(length == 1234u);
+    assert_int_equal(check(200, {{"Content-Length", "12a"}}), HeaderProblem::bad_length);
+    assert_int_equal(check(200, {{"Content-Length", "-1"}}), HeaderProblem::bad_length);
+    assert_int_equal(check(200, {{"Content-Length", "9999999999999999999"}}), HeaderProblem::bad_length);
 }
 
 void test_lengths_and_counts(void**) {
@@ -84,6 +100,7 @@ int main() {
         cmocka_unit_test(test_ordinary_answers_pass),
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_header_injection),
+        cmocka_unit_test(test_declared_length),
         cmocka_unit_test(test_lengths_and_counts),
         cmocka_unit_test(test_hop_by_hop),
     };

@@ -1,11 +1,13 @@
 #include "testd/response_plan.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include "ajp13/codes.hpp"
 #include "testd/fixed_body.hpp"
 #include "testd/request_json.hpp"
 #include "testd/sha256.hpp"
+#include "testd/text.hpp"
 
 namespace ajpgate::testd {
 namespace {
@@ -88,7 +90,14 @@ ResponsePlan plan_response(ServerContext& context, const ReceivedRequest& receiv
         plan.headers.push_back({"Content-Type", "application/octet-stream"});
         plan.headers.push_back({"X-Body-Sha256", fixed_body_sha256(options.size)});
     }
-    if (status_has_body(options.status)) plan.headers.push_back({"Content-Length", std::to_string(plan.body_size())});
+    // An explicit Content-Length header (X-Testd header=) replaces the true one: a backend
+    // whose declared length does not match its body.
+    const bool declared = std::any_of(options.headers.begin(), options.headers.end(), [](const ExtraHeader& h) {
+        return iequals(h.name, "Content-Length");
+    });
+    if (status_has_body(options.status) && !declared) {
+        plan.headers.push_back({"Content-Length", std::to_string(plan.body_size())});
+    }
     for (const auto& header : options.headers) plan.headers.push_back(header);
     return plan;
 }
