@@ -312,6 +312,23 @@ def warm_up(server):
         raise RuntimeError(f"warm-up: only {sorted(seen)} answered")
 
 
+def wait_for_was1(load, fault_end, args):
+    """Until was1 serves a request sent after the fault ended (bounded), then a little more."""
+    deadline = fault_end + args.recover_max
+    while load.now() < deadline:
+        if any(r[1] >= fault_end and r[4] == "was1" for rs in load.results for r in list(rs)):
+            break
+        time.sleep(0.1)
+    time.sleep(1.0)
+
+
+def finish(load):
+    """Runs the load to its minimum length, stops it: (end time, results)."""
+    time.sleep(max(0.0, MIN_RUN - load.now()))
+    end = load.now()
+    return end, load.stop()
+
+
 def run_fault(contender, fault, args, testd, run_dir):
     p1, p2 = harness.free_port(), harness.free_port()
     was1, was2 = Backend(testd, "was1", p1, run_dir), Backend(testd, "was2", p2, run_dir)
@@ -368,16 +385,8 @@ def run_fault(contender, fault, args, testd, run_dir):
                 hole.stop()
                 hole = None
                 was1.start()
-            # Until was1 serves a request sent after the end (bounded), then a little more.
-            deadline = fault_end + args.recover_max
-            while load.now() < deadline:
-                if any(r[1] >= fault_end and r[4] == "was1" for rs in load.results for r in list(rs)):
-                    break
-                time.sleep(0.1)
-            time.sleep(1.0)
-        time.sleep(max(0.0, MIN_RUN - load.now()))
-        end = load.now()
-        results = load.stop()
+            wait_for_was1(load, fault_end, args)
+        end, results = finish(load)
         row = summarise(results, fault_at, fault_end, end, sum(load.resent), alive=fault in ("stop", "slow", "slowjvm"))
         row["httpd_errors"] = log_problems(server)
         shutil.rmtree(server.dir, ignore_errors=True)  # kept (logs) only when the run failed
@@ -443,15 +452,8 @@ def run_tomcat(contender, cluster, args):
         os.killpg(node.process.proc.pid, signal.SIGCONT)
         stopped = False
         fault_end = load.now()
-        deadline = fault_end + args.recover_max
-        while load.now() < deadline:
-            if any(r[1] >= fault_end and r[4] == "was1" for rs in load.results for r in list(rs)):
-                break
-            time.sleep(0.1)
-        time.sleep(1.0)
-        time.sleep(max(0.0, MIN_RUN - load.now()))
-        end = load.now()
-        results = load.stop()
+        wait_for_was1(load, fault_end, args)
+        end, results = finish(load)
         row = summarise(results, fault_at, fault_end, end, sum(load.resent), alive=True)
         row["httpd_errors"] = log_problems(server)
         shutil.rmtree(server.dir, ignore_errors=True)

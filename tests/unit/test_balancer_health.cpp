@@ -29,8 +29,6 @@ namespace {
 
 constexpr auto kMaintain = std::chrono::seconds(60);
 
-MemberState state_of(const StateBuffer& b, std::size_t member) { return balancer::member_state(b.view.member(member)); }
-
 HealthChange attempt(const Setup& s, const StateBuffer& b, std::size_t member, Outcome outcome, long long second) {
     balancer::begin_request(b.view, member);
     return balancer::end_request(s.lb, b.view, member, outcome, {}, at_seconds(second));

@@ -87,8 +87,6 @@ void expect_order(const ScriptedPort& port, std::vector<std::size_t> expected) {
     }
 }
 
-balancer::MemberState state_of(StateBuffer& b, std::size_t m) { return balancer::member_state(b.view.member(m)); }
-
 // A dead member: its attempt fails at once, the next member answers, no sleep; the dead one
 // is in error and later requests go straight to the other one.
 void test_dead_member(void**) {

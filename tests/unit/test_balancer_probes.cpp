@@ -23,8 +23,6 @@ namespace {
 
 constexpr auto kMaintain = std::chrono::seconds(60);
 
-MemberState state_of(const StateBuffer& b, std::size_t member) { return balancer::member_state(b.view.member(member)); }
-
 void fail_member(const Setup& s, const StateBuffer& b, std::size_t member, long long second) {
     balancer::begin_request(b.view, member);
     balancer::end_request(s.lb, b.view, member, Outcome::connect_failed, {}, at_seconds(second));

@@ -71,6 +71,11 @@ struct StateBuffer {
     std::span<std::byte> bytes() { return std::as_writable_bytes(std::span(words)); }
 };
 
+// A member's state in the shared buffer.
+inline balancer::MemberState state_of(const StateBuffer& b, std::size_t member) {
+    return balancer::member_state(b.view.member(member));
+}
+
 // The clock of the simulations: microseconds from an arbitrary positive epoch.
 inline balancer::Micros at_seconds(long long s) { return balancer::Micros(1'000'000'000LL + s * 1'000'000LL); }
 

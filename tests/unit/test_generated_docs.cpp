@@ -26,6 +26,22 @@ std::string read_source_file(const char* relative) {
     return text.str();
 }
 
+// The README's text between the "<name>:begin" and "<name>:end" markers.
+std::string readme_section(const std::string& name) {
+    const std::string readme = read_source_file("README.md");
+    const std::string begin = "<!-- " + name + ":begin -->\n", end = "<!-- " + name + ":end -->";
+    const auto from = readme.find(begin);
+    const auto to = readme.find(end);
+    assert_true(from != std::string::npos && to != std::string::npos && from < to);
+    return readme.substr(from + begin.size(), to - from - begin.size());
+}
+
+// Generated text as the README holds it: trailing newlines folded into one.
+std::string as_section(std::string generated) {
+    while (!generated.empty() && generated.back() == '\n') generated.pop_back();
+    return generated + "\n";
+}
+
 void test_sample_matches_table(void**) {
     const std::string committed = read_source_file("conf/workers.properties.sample");
     if (committed != ajpgate::config::render_properties_sample()) {
@@ -34,29 +50,14 @@ void test_sample_matches_table(void**) {
 }
 
 void test_readme_reference_matches_table(void**) {
-    const std::string readme = read_source_file("README.md");
-    const std::string begin = "<!-- properties:begin -->\n", end = "<!-- properties:end -->";
-    const auto from = readme.find(begin);
-    const auto to = readme.find(end);
-    assert_true(from != std::string::npos && to != std::string::npos && from < to);
-    std::string expected = ajpgate::config::render_properties_markdown();
-    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
-    const std::string section = readme.substr(from + begin.size(), to - from - begin.size());
-    if (section != expected + "\n") {
+    if (readme_section("properties") != as_section(ajpgate::config::render_properties_markdown())) {
         fail_msg("README.md's workers.properties reference differs from the table: run scripts/update-docs.sh");
     }
 }
 
 // The README's retry and failover table is the request policy's own (balancer/policy_docs.cpp).
 void test_readme_policy_matches_rules(void**) {
-    const std::string readme = read_source_file("README.md");
-    const std::string begin = "<!-- policy:begin -->\n", end = "<!-- policy:end -->";
-    const auto from = readme.find(begin);
-    const auto to = readme.find(end);
-    assert_true(from != std::string::npos && to != std::string::npos && from < to);
-    std::string expected = ajpgate::balancer::render_policy_markdown();
-    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
-    if (readme.substr(from + begin.size(), to - from - begin.size()) != expected + "\n") {
+    if (readme_section("policy") != as_section(ajpgate::balancer::render_policy_markdown())) {
         fail_msg("README.md's retry and failover table differs from the request policy: run scripts/update-docs.sh");
     }
 }
