@@ -134,20 +134,23 @@ class FaultsTest(ModuleCase):
     def test_close_mid_body_truncates_the_response(self):
         # Big: many packets went out. Small: half a packet, still in httpd's buffers when the
         # backend vanished; either way the client must see a cut, never a complete-looking answer.
-        for size in (200000, 100):
-            with self.subTest(size=size):
-                tag = f"cmb{size}"
-                mark = self.log_mark()
-                resp = raw_get(self.httpd.port, "/app/cmb", tagged(tag, mode="fixed", size=size,
-                                                                    fault="close-mid-body").items())
-                self.assertEqual(resp.status, 200)  # the headers had gone out
-                self.assertTrue(resp.closed)
-                self.assertEqual(resp.content_length(), size)
-                self.assertLess(len(resp.body), size)
-                self.assertGreater(len(resp.body), 0)
-                self.assert_one_error_line(mark, "AJPG0114", "was1", "client connection aborted")
-                [rec] = wait_records_tagged(self.backend, tag)
-                self.assert_next_request_on_new_connection([rec["conn"]])
+        # reset-mid-body ends the backend connection with an RST instead of a FIN.
+        for fault in ("close-mid-body", "reset-mid-body"):
+            for size in (200000, 100):
+                with self.subTest(fault=fault, size=size):
+                    tag = f"cmb{size}{fault[0]}"
+                    mark = self.log_mark()
+                    resp = raw_get(self.httpd.port, "/app/cmb", tagged(tag, mode="fixed", size=size,
+                                                                        fault=fault).items())
+                    self.assertEqual(resp.status, 200)  # the headers had gone out
+                    self.assertTrue(resp.closed)
+                    self.assertEqual(resp.content_length(), size)
+                    self.assertLess(len(resp.body), size)
+                    if fault == "close-mid-body":  # an RST may discard what was still in flight
+                        self.assertGreater(len(resp.body), 0)
+                    self.assert_one_error_line(mark, "AJPG0114", "was1", "client connection aborted")
+                    [rec] = wait_records_tagged(self.backend, tag)
+                    self.assert_next_request_on_new_connection([rec["conn"]])
 
     def assert_bad_gateway(self, tag, fault, code="AJPG0112", **testd):
         mark = self.log_mark()

@@ -4,6 +4,7 @@ different Content-Length values are a 502, and the client's keep-alive connectio
 next response intact after all of them."""
 import http.client
 import os
+import socket
 import sys
 import unittest
 
@@ -107,6 +108,37 @@ class ResponseFramingTest(ModuleCase):
             conn.close()
         wait_until(lambda: "less body than its Content-Length" in self.httpd.read("logs/mod_jk.log"), 5,
                    what="the log line")
+
+    def test_no_body_ever_follows_head_204_or_304(self):
+        # The backend sends a body (and a Content-Length for it) where HTTP allows none; the
+        # client must get the headers only, and its keep-alive connection must stay in step:
+        # stray bytes would be read as the start of the next response.
+        cases = (("HEAD", 200), ("GET", 204), ("GET", 304), ("HEAD", 304))
+        for method, status in cases:
+            with self.subTest(method=method, status=status):
+                sock = socket.create_connection(("127.0.0.1", self.httpd.port), timeout=10)
+                try:
+                    value = testd(fault="body-anyway", status=status, mode="fixed", size=700)
+                    sock.sendall(f"{method} /app/nobody HTTP/1.1\r\nHost: t\r\nX-Testd: {value}\r\n\r\n"
+                                 f"GET /app/after HTTP/1.1\r\nHost: t\r\nX-Testd: {testd(mode='fixed', size=10)}\r\n"
+                                 "Connection: close\r\n\r\n".encode())
+                    raw = b""
+                    while True:
+                        got = sock.recv(65536)
+                        if not got:
+                            break
+                        raw += got
+                finally:
+                    sock.close()
+                head, sep, rest = raw.partition(b"\r\n\r\n")
+                self.assertTrue(sep, raw[:300])
+                self.assertTrue(head.startswith(f"HTTP/1.1 {status} ".encode()), head)
+                # Nothing between the first response's headers and the second response.
+                self.assertTrue(rest.startswith(b"HTTP/1.1 200 "), rest[:200])
+                second_head, _, second_body = rest.partition(b"\r\n\r\n")
+                self.assertEqual(second_body, fixed_body_bytes(10))
+                if status in (204, 304):
+                    self.assertNotIn(b"\r\ntransfer-encoding:", head.lower())
 
 
 if __name__ == "__main__":

@@ -328,6 +328,26 @@ class FaultTest(TestdCase):
                     got += ajpclient.decode_body_chunk(conn.read_packet())
             self.assertEqual(got, fixed_body(50000))
 
+    def test_reset_mid_body(self):
+        with self.fault("reset-mid-body", ";size=100000") as conn:
+            status, _, headers = ajpclient.decode_send_headers(conn.read_packet())
+            self.assertEqual(status, 200)
+            with self.assertRaises(ConnectionResetError):
+                for _ in range(100):
+                    ajpclient.decode_body_chunk(conn.read_packet())
+
+    def test_body_anyway(self):
+        # A body where HTTP allows none: for 204 and 304, and for HEAD.
+        for status in (204, 304):
+            with self.fault("body-anyway", f";status={status};mode=fixed;size=700") as conn:
+                resp = conn.read_response()
+                self.assertEqual((resp.status, resp.body), (status, fixed_body(700)))
+        conn = self.backend.connect(timeout=5.0)
+        with conn:
+            conn.send(ajpclient.encode_forward_request("HEAD", "/fault", [
+                ("X-Testd", "fault=body-anyway;mode=fixed;size=70"), ("Content-Length", "0")]))
+            self.assertEqual(conn.read_response().body, fixed_body(70))
+
     def test_garbage(self):
         with self.fault("garbage") as conn:
             with self.assertRaisesRegex(AjpProtocolError, "bad signature"):

@@ -178,7 +178,9 @@ Per-request defaults (each also settable per request with a header
   --fault NAME        close-before-headers | close-mid-body | garbage | oversize-packet |
                       chunk-length-overflow | no-cpong | second-response | no-reuse |
                       close-after-end (reuse promised, then closed) | headers-twice |
-                      slow (delay, default 1000 ms) | hang | none
+                      slow (delay, default 1000 ms) | hang |
+                      body-anyway (a body even for HEAD, 204, 304) |
+                      reset-mid-body (as close-mid-body, ended by RST) | none
 
 Request bodies: with Content-Length > 0 the first packet is expected unsolicited, the rest
 is asked for with GET_BODY_CHUNK; without Content-Length, GET_BODY_CHUNK until an empty

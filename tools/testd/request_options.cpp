@@ -9,7 +9,7 @@
 namespace ajpgate::testd {
 namespace {
 
-constexpr std::array<std::pair<Fault, std::string_view>, 13> fault_names = {{
+constexpr std::array<std::pair<Fault, std::string_view>, 15> fault_names = {{
     {Fault::none, "none"},
     {Fault::close_before_headers, "close-before-headers"},
     {Fault::close_mid_body, "close-mid-body"},
@@ -23,6 +23,8 @@ constexpr std::array<std::pair<Fault, std::string_view>, 13> fault_names = {{
     {Fault::headers_twice, "headers-twice"},
     {Fault::slow, "slow"},
     {Fault::hang, "hang"},
+    {Fault::body_anyway, "body-anyway"},
+    {Fault::reset_mid_body, "reset-mid-body"},
 }};
 
 // Decimal with an optional k/M/G suffix (powers of 1024), as sizes in tests read best.

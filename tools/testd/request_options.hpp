@@ -33,6 +33,8 @@ enum class Fault : std::uint8_t {
     headers_twice,
     slow,
     hang,
+    body_anyway,     // a body even for HEAD, 204 and 304 (which must never carry one)
+    reset_mid_body,  // like close_mid_body, but the connection ends with a reset (RST)
 };
 
 struct ExtraHeader {

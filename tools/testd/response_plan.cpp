@@ -73,7 +73,8 @@ ResponsePlan plan_response(ServerContext& context, const ReceivedRequest& receiv
     ResponsePlan plan;
     plan.status = options.status;
     plan.reason = status_reason(options.status, options.reason);
-    plan.send_body = status_has_body(options.status) && request.method_code != method_head;
+    plan.send_body = options.fault == Fault::body_anyway ||
+                     (status_has_body(options.status) && request.method_code != method_head);
 
     SessionOutcome session;
     if (!context.options.route.empty()) session = route_session(context, request, plan.headers);
@@ -95,7 +96,7 @@ ResponsePlan plan_response(ServerContext& context, const ReceivedRequest& receiv
     const bool declared = std::any_of(options.headers.begin(), options.headers.end(), [](const ExtraHeader& h) {
         return iequals(h.name, "Content-Length");
     });
-    if (status_has_body(options.status) && !declared) {
+    if ((status_has_body(options.status) || options.fault == Fault::body_anyway) && !declared) {
         plan.headers.push_back({"Content-Length", std::to_string(plan.body_size())});
     }
     for (const auto& header : options.headers) plan.headers.push_back(header);

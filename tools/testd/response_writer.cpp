@@ -95,6 +95,7 @@ ConnectionFate ResponseWriter::write(const ResponsePlan& plan, const RequestOpti
     switch (options.fault) {
     case Fault::close_before_headers:
     case Fault::close_mid_body:
+    case Fault::reset_mid_body:
     case Fault::garbage:
     case Fault::oversize_packet:
     case Fault::chunk_length_overflow:
@@ -120,6 +121,7 @@ ConnectionFate ResponseWriter::write(const ResponsePlan& plan, const RequestOpti
 ConnectionFate ResponseWriter::write_broken(const ResponsePlan& plan, const RequestOptions& options) {
     switch (options.fault) {
     case Fault::close_mid_body:
+    case Fault::reset_mid_body:
         // Headers promise the whole body; about half of it arrives (at least a byte when there is any).
         if (send_headers(plan)) {
             const std::uint64_t size = plan.send_body ? plan.body_size() : 0;
@@ -138,6 +140,7 @@ ConnectionFate ResponseWriter::write_broken(const ResponsePlan& plan, const Requ
     default: break;  // close_before_headers: nothing at all
     }
     out_.flush();
+    if (options.fault == Fault::reset_mid_body) reset_on_close(out_.fd());
     return ConnectionFate::close;
 }
 

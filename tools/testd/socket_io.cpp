@@ -73,6 +73,11 @@ bool Output::flush() {
     return !broken_;
 }
 
+void reset_on_close(int fd) noexcept {
+    const linger abortive{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+}
+
 void wait_silently(int fd, std::chrono::milliseconds limit) {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + limit;

@@ -64,6 +64,9 @@ private:
 // returns early when the peer closes (or the server shuts the socket down on stop).
 void wait_silently(int fd, std::chrono::milliseconds limit);
 
+// Makes the coming close() abortive: the peer sees a reset (RST), not an orderly end.
+void reset_on_close(int fd) noexcept;
+
 // send() until everything is written; false on any error (EPIPE included, no SIGPIPE).
 bool send_all(int fd, std::span<const std::uint8_t> bytes);
 
