@@ -1,5 +1,6 @@
 #include "transport/ajp_service.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "ajp13/messages.hpp"
@@ -128,6 +129,31 @@ bool replay_allowed(const ServiceOptions& options) noexcept {
     return balancer::decide(in).step == balancer::NextStep::retry_same;
 }
 
+// A request with a Content-Length owes its first body packet together with the request. It
+// is read from the client here, before any connection is taken: a client that trickles its
+// body (or never sends it) holds no backend connection, and no thread of the backend, while
+// it dawdles. Only the body past the first packet is read with a connection held, once the
+// backend asked for it. False when the client's body broke or ended early (`failed` says how).
+bool read_first_body_packet(BodySource& body, std::size_t packet_size, std::uint64_t length,
+                            std::vector<std::uint8_t>& packet, std::uint64_t& body_bytes, ExchangeOutcome& failed) {
+    packet.resize(packet_size);
+    const std::size_t wanted =
+        static_cast<std::size_t>(std::min<std::uint64_t>(ajp13::max_request_body_chunk(packet_size), length));
+    std::size_t filled = 0;
+    const ClientBodyRead read =
+        read_client_body(body, std::span<std::uint8_t>(packet).subspan(ajp13::request_body_data_offset, wanted), true, filled);
+    std::span<const std::uint8_t> framed;
+    if (read != ClientBodyRead::ok || ajp13::encode_body_packet_header(packet, filled, framed) != ajp13::Status::ok) {
+        failed.result = ExchangeResult::client_read_failed;
+        failed.detail = describe(read);
+        failed.body_bytes_read = filled;
+        return false;
+    }
+    packet.resize(framed.size());
+    body_bytes = filled;
+    return true;
+}
+
 }  // namespace
 
 ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,
@@ -145,10 +171,27 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
     std::vector<std::uint8_t> held;
     std::uint64_t held_body_bytes = 0;
     ExchangeOptions attempt_options = exchange_options;
+    std::vector<std::uint8_t> first_body;
+    std::uint64_t first_body_bytes = 0;
+    if (exchange_options.replay.empty() && exchange_options.replay_body.empty() && exchange_options.content_length &&
+        *exchange_options.content_length > 0) {
+        if (!read_first_body_packet(body, pool.options().packet_size, *exchange_options.content_length, first_body,
+                                    first_body_bytes, outcome.exchange)) {
+            return outcome;  // no connection was taken: the backend hears nothing of it
+        }
+        // Every attempt sends it behind the request it encodes (as another member's kept packet).
+        attempt_options.replay_body = first_body;
+        attempt_options.replay_body_bytes = first_body_bytes;
+    }
+    bool exchanged = false;  // an exchange ran, and took the first body packet with it
     // Every way out: a failed request leaves its first body packet for another member.
     const auto finish = [&]() -> ServiceOutcome& {
         if (!held.empty() && outcome.exchange.result != ExchangeResult::ok) {
             keep_first_body_packet(held, held_body_bytes, outcome);
+        } else if (!exchanged && !first_body.empty()) {
+            // Busy or no connection: the packet read ahead never left; another member gets it.
+            outcome.first_body_packet = std::move(first_body);
+            outcome.first_body_bytes = first_body_bytes;
         }
         return outcome;
     };
@@ -169,6 +212,7 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         outcome.result = ServiceResult::ok;
         outcome.cping_failed = false;
         outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, sink);
+        exchanged = true;
         const ExchangeOutcome& e = outcome.exchange;
         // An answered request needs no verdict here (it is asked only when something failed).
         const balancer::Decision decision =

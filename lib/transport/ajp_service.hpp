@@ -45,9 +45,10 @@ struct ServiceOutcome {
     ServiceResult result = ServiceResult::ok;
     ExchangeOutcome exchange;
     int attempts = 0;
-    // A failed request whose body went whole in its first packet: that packet as written
-    // (header included) and the client bytes it carries, for another member's attempt
-    // (ExchangeOptions::replay_body). Empty otherwise, and always on success.
+    // A failed request whose body went whole in its first packet, or whose first packet
+    // (read before a connection is taken) never left because no connection could be had:
+    // that packet as written (header included) and the client bytes it carries, for another
+    // member's attempt (ExchangeOptions::replay_body). Empty otherwise, and always on success.
     std::vector<std::uint8_t> first_body_packet;
     std::uint64_t first_body_bytes = 0;
     // connect_failed because the last connection taken did not answer its CPING (it was
@@ -63,6 +64,9 @@ balancer::PolicyInput policy_input(const ServiceOutcome& outcome, const ServiceO
 // lib/transport: everything else reads the pool's TimeSource.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
+// A request with a Content-Length has its first body packet read from the client before a
+// connection is taken (a client that trickles its body holds none meanwhile); a client whose
+// body breaks or ends early there gets client_read_failed with no connection taken at all.
 ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options, const ajp13::ForwardRequest& request,
                              const ExchangeOptions& exchange_options, BodySource& body, ResponseSink& sink,
                              const Sleeper& sleep);

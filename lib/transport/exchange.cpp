@@ -22,6 +22,28 @@ std::string_view to_string(ExchangeResult result) noexcept {
     return "unknown";
 }
 
+std::string_view describe(ClientBodyRead read) noexcept {
+    switch (read) {
+    case ClientBodyRead::ok: return "ok";
+    case ClientBodyRead::failed: return "reading the request body from the client failed";
+    case ClientBodyRead::short_body: return "the client sent less body than its Content-Length";
+    }
+    return "unknown";
+}
+
+ClientBodyRead read_client_body(BodySource& body, std::span<std::uint8_t> space, bool exact, std::size_t& filled) {
+    filled = 0;
+    while (filled < space.size()) {
+        std::size_t got = 0;
+        if (body.read(space.subspan(filled), got) != IoResult::ok) return ClientBodyRead::failed;
+        if (got == 0) break;
+        filled += got;
+        // A body of unknown length goes in whatever pieces the client delivers.
+        if (!exact) break;
+    }
+    return exact && filled < space.size() ? ClientBodyRead::short_body : ClientBodyRead::ok;
+}
+
 namespace {
 
 // Where the exchange stands. The backend is read only in the three middle states, and each
@@ -254,20 +276,9 @@ private:
         if (remaining_) wanted = static_cast<std::size_t>(std::min<std::uint64_t>(wanted, *remaining_));
 
         std::size_t filled = 0;
-        while (filled < wanted) {
-            std::size_t got = 0;
-            const auto space = buffer.subspan(ajp13::request_body_data_offset + filled, wanted - filled);
-            if (body_.read(space, got) != IoResult::ok) {
-                return fail(ExchangeResult::client_read_failed, "reading the request body from the client failed");
-            }
-            if (got == 0) break;
-            filled += got;
-            // A body of unknown length goes in whatever pieces the client delivers.
-            if (!remaining_) break;
-        }
-        if (remaining_ && filled < wanted) {
-            return fail(ExchangeResult::client_read_failed, "the client sent less body than its Content-Length");
-        }
+        const ClientBodyRead read =
+            read_client_body(body_, buffer.subspan(ajp13::request_body_data_offset, wanted), remaining_.has_value(), filled);
+        if (read != ClientBodyRead::ok) return fail(ExchangeResult::client_read_failed, describe(read));
         took_body(filled);
 
         std::span<const std::uint8_t> packet;

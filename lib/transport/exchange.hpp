@@ -75,6 +75,19 @@ struct ExchangeOutcome {
     std::string_view detail;
 };
 
+enum class ClientBodyRead : std::uint8_t {
+    ok,
+    failed,      // the client's connection broke (or httpd refused the body, e.g. a bad chunk)
+    short_body,  // the client's body ended before its Content-Length
+};
+
+std::string_view describe(ClientBodyRead read) noexcept;
+
+// Reads the client's body into `space`. With a known length (`exact`) until `space` is full,
+// and an end before that is short_body: a body cut short never passes for a whole one. With
+// an unknown length, what one read delivers (filled == 0: the end of the body).
+ClientBodyRead read_client_body(BodySource& body, std::span<std::uint8_t> space, bool exact, std::size_t& filled);
+
 ExchangeOutcome run_exchange(PacketChannel& channel, const ajp13::ForwardRequest& request,
                              const ExchangeOptions& options, BodySource& body, ResponseSink& sink);
 
