@@ -3,6 +3,8 @@ creating JSESSIONID=<id>.<route> and rebinding foreign routes as JvmRouteBinderV
 distribution by lbfactor, stickiness by cookie and by ;jsessionid, failover that follows the
 new route, recovery, activation, and shared state across httpd children."""
 import collections
+import hashlib
+import json
 import os
 import sys
 import time
@@ -161,6 +163,20 @@ class FailoverTest(LbCase):
             sticky = {h.get("/app/x", headers={"Cookie": "JSESSIONID=A.was1"})[1].get("X-Route") for _ in range(6)}
             self.assertEqual(sticky, {"was1"})
             self.assertEqual(ignored, {"was1", "was2"})
+
+    def test_body_read_before_a_failed_connect_reaches_the_next_member_whole(self):
+        # The first body packet is read from the client before a connection is taken; was1
+        # refuses the connect, so that packet (the client's body cannot be read twice) goes to
+        # was2 behind its own request, and the rest of a larger body follows from the client.
+        workers = seed_workers({"was1": 1, "was2": self.backends["was2"].port}, "worker.loadbalancer.recover_time=600\n")
+        with Httpd(SEED_HTTPD, workers=workers) as h:
+            for size in (3000, 20000, 3000):  # the last one: was1 is in error, was2 at once
+                body = os.urandom(size)
+                status, headers, answer = h.get("/app/up", headers={"Cookie": "JSESSIONID=A.was1"}, data=body,
+                                                method="POST")
+                self.assertEqual((status, headers.get("X-Route")), (200, "was2"), answer[:200])
+                echo = json.loads(answer)
+                self.assertEqual((echo["body_length"], echo["body_sha256"]), (size, hashlib.sha256(body).hexdigest()))
 
     def test_all_members_down_is_503(self):
         with Httpd(SEED_HTTPD, workers=seed_workers({"was1": 1, "was2": 2})) as h:
