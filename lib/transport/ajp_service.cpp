@@ -145,7 +145,8 @@ bool read_first_body_packet(BodySource& body, std::size_t packet_size, std::uint
     std::span<const std::uint8_t> framed;
     if (read != ClientBodyRead::ok || ajp13::encode_body_packet_header(packet, filled, framed) != ajp13::Status::ok) {
         failed.result = ExchangeResult::client_read_failed;
-        failed.detail = describe(read);
+        // (The packet header cannot fail: `wanted` was cut to the packet.)
+        failed.detail = read != ClientBodyRead::ok ? describe(read) : "request body packet does not fit the buffer";
         failed.body_bytes_read = filled;
         return false;
     }
