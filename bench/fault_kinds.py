@@ -241,7 +241,7 @@ def run_fault(contender, fault, args, testd, run_dir):
             time.sleep(wait)
         # Two sessions on each node (distinct ids: ajp-testd counts per id), four clients without.
         cookies = ["s0.was1", "s1.was1", "s2.was2", "s3.was2", None, None, None, None][:THREADS]
-        load = Load(server.port, "/app/x", cookies, args.think_ms / 1000.0)
+        load = Load(server.port, "/app/x", cookies, args.think_ms / 1000.0, body=BODY)
         load.start()
         sleep_until(load, FAULT_AT)
         plan = inject(fault, load, server, was1, was2, dur, args)

@@ -16,10 +16,11 @@ import uuid
 CLIENT_TIMEOUT = 30.0   # per request
 
 # One request as the client saw it; times relative to the load's start. route: the route of
-# the session id it sent (None without one); token_ok: the answer echoed this request's token
-# (None when no answer carried a token and none was due: an error page of httpd's own);
+# the session id it sent (None without one); token_ok: the answer carried no other request's
+# token (None when it carried none and none was due: an error page of httpd's own); intact:
+# a 2xx answer is one answer, the token once and the body expected (None when not a 2xx);
 # cut: the answer had started (status line and headers) when the connection failed.
-Req = collections.namedtuple("Req", "thread start end status node error route token_ok cut")
+Req = collections.namedtuple("Req", "thread start end status node error route token_ok intact cut")
 
 # Errors of a reused keep-alive connection that mean "closed before answering": a browser
 # sends the request again on a new connection (only when no byte of an answer had come).
@@ -36,9 +37,9 @@ class Load:
     ajp-testd --route rebind an id to the node that took it over after a failover); one without
     keeps sending none, so the lb's choice for new work stays visible."""
 
-    def __init__(self, port, path, cookies, think, timeout=CLIENT_TIMEOUT, node_header="X-Backend"):
+    def __init__(self, port, path, cookies, think, timeout=CLIENT_TIMEOUT, node_header="X-Backend", body=None):
         self.port, self.path, self.cookies, self.think, self.timeout = port, path, cookies, think, timeout
-        self.node_header = node_header
+        self.node_header, self.body = node_header, body  # body: every 2xx answer's, when known
         self.done = threading.Event()
         self.results = [[] for _ in cookies]
         self.resent = [0] * len(cookies)
@@ -79,7 +80,7 @@ class Load:
         try:
             conn.request("GET", self.path, headers=headers)
             resp = conn.getresponse()
-            resp.read()
+            resp.body = resp.read()
             return resp, None
         except (http.client.HTTPException, OSError) as e:
             return resp, e
@@ -111,15 +112,25 @@ class Load:
             end = time.monotonic()
             status = resp.status if resp is not None else 0
             node = resp.getheader(self.node_header) if resp is not None else None
-            echoed = resp.getheader("X-Token") if resp is not None else None
+            # Every X-Token field of the answer (http.client joins repeated fields with ", ").
+            echoed = (resp.getheader("X-Token") or "").split(", ") if resp is not None else [""]
+            echoed = [t for t in echoed if t]
             # An answer without the token is wrong only when it came from the backend (2xx);
             # httpd's own 503 page carries none and is nobody else's answer.
-            token_ok = echoed == token if echoed is not None or 200 <= status < 300 else None
+            if echoed:
+                token_ok = all(t == token for t in echoed)
+            else:
+                token_ok = False if 200 <= status < 300 else None
+            # Our token more than once, or a body that is not the backend's: an answer spliced
+            # from several attempts (mod_jk re-sends a request after part of an answer).
+            intact = None
+            if 200 <= status < 300 and e is None:
+                intact = len(echoed) == 1 and (self.body is None or resp.body == self.body)
             error = None
             if e is not None:
                 error = "timeout" if isinstance(e, socket.timeout) else type(e).__name__
             self.results[index].append(Req(index, start - self.t0, end - self.t0, status, node, error, sent_route,
-                                           token_ok, resp is not None and e is not None))
+                                           token_ok, intact, resp is not None and e is not None))
             if cookie and resp is not None:
                 cookie = self._rebound(resp, cookie)
             self.done.wait(self.think)
@@ -211,6 +222,7 @@ def summarise(results, fault, end, resent):
         "error_kinds": dict(collections.Counter(r.error or f"status {r.status}" for r in errors)),
         "wrong_node": sum(1 for r in results if wrong_node(r)),
         "wrong_client": sum(1 for r in results if r.token_ok is False),
+        "spliced": sum(1 for r in results if r.intact is False),
         "resent": resent,
         "max_latency": round(max(latencies), 3) if latencies else None,
         "max_latency_started_at": round(worst.start, 2) if worst else None,

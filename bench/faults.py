@@ -37,8 +37,9 @@ for the client, the connector cannot and a browser does not. A request that fail
 reused keep-alive connection before any byte of an answer is sent once more on a new
 connection, as browsers do (`resent`, not an error). "wrong node": an answer to a session
 from a node other than the session's current route while that node was healthy (outside its
-fault window and until it answered again). "wrong client": an answer whose token is not the
-request's.
+fault window and until it answered again). "wrong client": an answer carrying another request's
+token (or a 2xx without one). "spliced": a 2xx answer made of several attempts' answers (the
+request's token more than once, or a body that is not the backend's).
 
 --tomcat: two real Tomcat 10 nodes in a session cluster (tests/integration/tomcat_cluster.py),
 4 client threads with sessions, SIGSTOP of one node's JVM (its process group) for 15 s.
@@ -149,17 +150,17 @@ def recovered(r, recover_max):
 
 def table(rows, titles, rounds=1):
     out = ["| fault | contender | requests | errors, a member healthy | errors, none healthy | of which cut "
-           "mid-response | longest wait | recovery | wrong node | wrong client | resent by client |",
-           "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+           "mid-response | longest wait | recovery | wrong node | wrong client | spliced answers | resent by client |",
+           "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for row in rows:
         r = row["result"]
         if "error" in r:
-            out.append(f"| {titles[row['fault']]} | {row['contender']} | run failed: {r['error']} |||||||||")
+            out.append(f"| {titles[row['fault']]} | {row['contender']} | run failed: {r['error']} ||||||||||")
             continue
         contender = row["contender"] + (f" #{row['round']}" if rounds > 1 else "")
         out.append(f"| {titles[row['fault']]} | {contender} | {r['requests']} | {r['errors_member_healthy']} | "
                    f"{r['errors_none_healthy']} | {r['cut_mid_response']} | {secs(r['max_latency'])} | "
-                   f"{recovered(r, row['recover_max'])} | {r['wrong_node']} | {r['wrong_client']} | {r['resent']} |")
+                   f"{recovered(r, row['recover_max'])} | {r['wrong_node']} | {r['wrong_client']} | {r['spliced']} | {r['resent']} |")
     return "\n".join(out)
 
 
@@ -176,7 +177,8 @@ def goals(rows):
                      f"{missed(lambda f, r: r['errors_member_healthy'] > 0)}; no wait over 5 s: "
                      f"{missed(lambda f, r: r['max_latency'] > 5.0)}; 0 errors across a graceful restart: "
                      f"{missed(lambda f, r: f == 'graceful' and r['errors'] > 0)}; 0 answers to the wrong "
-                     f"client: {missed(lambda f, r: r['wrong_client'] > 0)}; 0 answers from the wrong node: "
+                     f"client: {missed(lambda f, r: r['wrong_client'] > 0)}; 0 spliced answers: "
+                     f"{missed(lambda f, r: r['spliced'] > 0)}; 0 answers from the wrong node: "
                      f"{missed(lambda f, r: r['wrong_node'] > 0)}")
     return "\n".join(lines)
 
