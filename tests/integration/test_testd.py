@@ -437,6 +437,29 @@ class FaultTest(TestdCase):
         finally:
             self.assertEqual(b.stop(), 0)
 
+    def test_fault_window_covers_every_fault(self):
+        # The window holds for --no-cpong and --fault as for the delays: bench/faults.py arms a
+        # backend that resets mid-response for a while, then answers normally again.
+        b = Backend("window-all", "--no-cpong", "--fault", "reset-mid-body", "--size", "1000",
+                    "--fault-after", "0", "--fault-for", "1500")
+        started = time.monotonic()
+        try:
+            with b.connect(timeout=5.0) as conn:
+                conn.settimeout(0.3)
+                with self.assertRaises(socket.timeout):
+                    conn.cping()
+            with b.connect(timeout=5.0) as conn:
+                with self.assertRaises((AjpConnectionClosed, ConnectionResetError)):
+                    conn.request("GET", "/", [])
+            self.assertLess(time.monotonic() - started, 1.2)  # both were inside the window
+            time.sleep(max(0.0, 1.8 - (time.monotonic() - started)))
+            with b.connect(timeout=5.0) as conn:
+                self.assertTrue(conn.cping())
+                resp = conn.request("GET", "/", [])
+                self.assertEqual((resp.status, resp.body), (200, fixed_body(1000)))
+        finally:
+            self.assertEqual(b.stop(), 0)
+
     def test_slow(self):
         start = time.monotonic()
         with self.fault("slow") as conn:

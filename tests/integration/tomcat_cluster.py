@@ -72,6 +72,9 @@ Integer count = (Integer) session.getAttribute("count");
 count = (count == null) ? 1 : count + 1;
 session.setAttribute("count", count);
 response.setHeader("X-Node", "{route}");
+// Echoed so a load generator can tell that each answer reached the request that asked for it.
+String token = request.getHeader("X-Token");
+if (token != null) response.setHeader("X-Token", token);
 out.println("node: {route}");
 out.println("session: " + session.getId());
 out.println("count: " + count);

@@ -152,11 +152,11 @@ Server options:
   --ready-file PATH   write the listening port to PATH once listening
   --no-cpong          never answer CPING (same as fault=no-cpong on every connection)
   --cpong-delay MS    wait MS milliseconds before each CPONG (a JVM too busy to answer quickly)
-  --fault-after MS    --delay, --body-delay, --hang-ms, --fault and --cpong-delay apply only to
-  --fault-for MS      requests and CPINGs arriving from MS ms after the start (a backend that
-                      turns bad under load; default 0) for MS ms (then it recovers by itself;
-                      default 0: for ever); outside that window they are answered normally.
-                      X-Testd applies whatever the time.
+  --fault-after MS    --delay, --body-delay, --hang-ms, --fault, --cpong-delay and --no-cpong
+  --fault-for MS      apply only to requests and CPINGs arriving from MS ms after the start
+                      (a backend that turns bad under load; default 0) for MS ms (then it
+                      recovers by itself; default 0: for ever); outside that window they are
+                      answered normally. X-Testd applies whatever the time.
   --quiet             do not log protocol errors of clients on stderr
   --help              this text
 

@@ -40,8 +40,7 @@ public:
           packet_size_(context.options.packet_size),
           reader_(fd, packet_size_),
           out_(fd),
-          writer_(out_, packet_size_, context.stop),
-          no_cpong_(context.options.no_cpong) {}
+          writer_(out_, packet_size_, context.stop) {}
 
     // Records open, serves requests until the end, records close with the reason.
     void serve(const std::string& peer);
@@ -70,7 +69,7 @@ private:
     FrameReader reader_;
     Output out_;
     ResponseWriter writer_;
-    bool no_cpong_;
+    bool no_cpong_ = false;  // fault=no-cpong came on this connection
     std::uint64_t seq_ = 0;
     std::uint64_t requests_ = 0;
     std::vector<std::uint8_t> request_bytes_;  // the FORWARD_REQUEST outlives body reads
@@ -108,7 +107,11 @@ std::string Connection::run() {
             if (!handle_request(frame.payload, why)) return why;
         } else if (type == ajp13::MessageType::cping) {
             context_.recorder.simple(number_, next_seq(), "cping", len);
-            if (no_cpong_) continue;
+            // --no-cpong is a command-line fault like the others: only within the window.
+            if (no_cpong_ || (context_.options.no_cpong &&
+                              command_line_faults_apply(context_.options, context_.since_start()))) {
+                continue;
+            }
             const auto delay = context_.options.cpong_delay;
             if (delay.count() > 0 && command_line_faults_apply(context_.options, context_.since_start()) &&
                 !context_.stop.sleep_for(delay)) {
