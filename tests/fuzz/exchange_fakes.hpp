@@ -53,12 +53,17 @@ public:
         pending_delay_ = steps_.empty() ? 0ms : steps_[0].delay;
     }
 
-    std::vector<std::vector<std::uint8_t>> writes;  // everything the exchange sent, per write
+    std::vector<std::vector<std::uint8_t>> writes;  // everything the exchange wrote, per write
     std::size_t delivered = 0;                      // backend bytes handed to the exchange
     int timeouts = 0;                               // reads that timed out
 
+    // The 1-based write that fails, the backend gone (0: none). `writes` keeps its bytes too:
+    // what the exchange meant to send, the client's body it had taken included.
+    int fail_write_number = 0;
+
     IoResult write_all(std::span<const std::uint8_t> bytes) override {
         writes.emplace_back(bytes.begin(), bytes.end());
+        if (static_cast<int>(writes.size()) == fail_write_number) return IoResult::error;
         return IoResult::ok;
     }
 

@@ -9,7 +9,8 @@
 //            bits 2-3 max_packet_size (8192, 8192, 1024, 16384); bits 4-7 the client's body piece size
 //   byte 2-3 the client's body length (12 bits), bit 4 of byte 3: a client that has one byte
 //            more than its Content-Length
-//   byte 4   the client's body read that fails (0: none); byte 5: the sink call at which the
+//   byte 4   low 5 bits the client's body read that fails (0: none), high 3 bits the write to the
+//            backend that fails (0: none); byte 5: the sink call at which the
 //            client goes away (0: never); byte 6: the hung check's answers (bit i: i-th answer)
 //   byte 7   reply_timeout (low nibble) and the hung check's interval (high nibble)
 //   byte 8-15 eight read steps, used in turn: low 5 bits the most a read gets, high 3 bits
@@ -58,6 +59,7 @@ struct Scenario {
     std::size_t body_available = 0;
     std::size_t body_piece = 0;
     int body_fails_at = 0;
+    int write_fails_at = 0;
     int client_gone_at = 0;
     std::uint8_t liveness_answers = 0;
     bool big_header = false;
@@ -85,7 +87,8 @@ Scenario decode_scenario(const std::uint8_t* c) {
     s.at_end = ends[c[1] & 3];
     s.packet_size = packet_sizes[(c[1] >> 2) & 3];
     s.body_piece = body_pieces[c[1] >> 4];
-    s.body_fails_at = c[4];
+    s.body_fails_at = c[4] & 0x1f;
+    s.write_fails_at = c[4] >> 5;
     s.client_gone_at = c[5];
     s.liveness_answers = c[6];
     for (std::size_t i = 0; i < s.steps.size(); ++i) {
@@ -156,6 +159,12 @@ void check_outcome(const Scenario& s, const ExchangeOutcome& out, const Checking
     if (sink.ends == 1) check(ok || out.result == ExchangeResult::client_write_failed);
     if (ok) check(sink.ends == 1 && out.request_sent);
     if (out.request_sent) check(!link.writes.empty());
+    if (out.result == ExchangeResult::send_failed) check(!out.request_sent && link.writes.size() == 1 && !out.reusable);
+    // A failed write ends the exchange: nothing is written after it, and nothing is reused.
+    if (s.write_fails_at > 0 && link.writes.size() >= static_cast<std::size_t>(s.write_fails_at)) {
+        check(link.writes.size() == static_cast<std::size_t>(s.write_fails_at) && !out.reusable);
+        check(out.result == ExchangeResult::send_failed || out.result == ExchangeResult::backend_closed);
+    }
     if (out.result == ExchangeResult::request_too_large) check(link.writes.empty() && out.reusable);
 
     const BackendSaid said = backend_said(stream.first(link.delivered), s.packet_size);
@@ -196,6 +205,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     transport::testing::FakeTime time;
     const auto bound = s.options.reply_timeout.count() > 0 ? s.options.reply_timeout : socket_timeout;
     PacedLink link(time, stream, s.steps, s.at_end, socket_timeout, bound);
+    link.fail_write_number = s.write_fails_at;
     PatternBody body(s.body_available, s.body_piece, s.body_fails_at);
     CheckingSink sink(s.options.head_request, s.client_gone_at);
     ScriptedLiveness liveness(s.liveness_answers);
