@@ -8,7 +8,9 @@
 //   byte 1   bits 0-1 what the backend does after its last byte (close, silence, error, close);
 //            bits 2-3 max_packet_size (8192, 8192, 1024, 16384); bits 4-7 the client's body piece size
 //   byte 2-3 the client's body length (12 bits), bit 4 of byte 3: a client that has one byte
-//            more than its Content-Length
+//            more than its Content-Length; bits 5-7 of byte 3: how often the backend says all
+//            after its first packet (1, 2, 8, 32, 128, 512, 2048, 8192 times, up to 256 KiB in
+//            all): long enough answers to fill the receive buffer and make it move its bytes
 //   byte 4   low 5 bits the client's body read that fails (0: none), high 3 bits the write to the
 //            backend that fails (0: none); byte 5: the sink call at which the
 //            client goes away (0: never); byte 6: the hung check's answers (bit i: i-th answer)
@@ -32,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "ajp13/framing.hpp"
 #include "exchange_fakes.hpp"
@@ -65,6 +68,7 @@ struct Scenario {
     bool big_header = false;
     IoResult at_end = IoResult::eof;
     std::array<ReadStep, 8> steps{};
+    std::size_t repeats = 1;
 };
 
 Scenario decode_scenario(const std::uint8_t* c) {
@@ -77,6 +81,8 @@ Scenario decode_scenario(const std::uint8_t* c) {
     case 3: s.options.content_length = length + 1; break;
     }
     s.body_available = (c[0] & 3) == 0 ? 0 : length + ((c[3] & 0x10) ? 1 : 0);
+    constexpr std::array<std::size_t, 8> repeat_counts{1, 2, 8, 32, 128, 512, 2048, 8192};
+    s.repeats = repeat_counts[c[3] >> 5];
     s.options.head_request = c[0] & 0x04;
     s.options.flush_packets = c[0] & 0x08;
     s.options.flush_header = c[0] & 0x10;
@@ -95,6 +101,22 @@ Scenario decode_scenario(const std::uint8_t* c) {
         s.steps[i] = {read_sizes[c[8 + i] & 0x1f], std::chrono::milliseconds(read_delays_ms[c[8 + i] >> 5])};
     }
     return s;
+}
+
+// The backend's whole answer: the input's first packet (by its length field), then the rest
+// `repeats` times, at most max_stream bytes. Built in one buffer kept across runs.
+constexpr std::size_t max_stream = 256 * 1024;
+
+std::span<const std::uint8_t> backend_stream(std::span<const std::uint8_t> tail, std::size_t repeats) {
+    if (repeats <= 1 || tail.size() < 4) return tail;
+    const std::size_t first = std::min(tail.size(), 4 + (std::size_t{tail[2]} << 8 | tail[3]));
+    const auto rest = tail.subspan(first);
+    if (rest.empty()) return tail;
+    repeats = std::min(repeats, (max_stream - first) / rest.size());
+    static std::vector<std::uint8_t> stream;
+    stream.assign(tail.begin(), tail.begin() + static_cast<std::ptrdiff_t>(first));
+    for (std::size_t i = 0; i < repeats; ++i) stream.insert(stream.end(), rest.begin(), rest.end());
+    return stream;
 }
 
 // What the delivered bytes say, framed independently of PacketChannel: the body chunks up to
@@ -198,9 +220,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::array<std::uint8_t, control_size> control{};
     std::copy(data, data + std::min(size, control_size), control.begin());
     const Scenario s = decode_scenario(control.data());
-    const std::span<const std::uint8_t> stream =
+    const std::span<const std::uint8_t> stream = backend_stream(
         size > control_size ? std::span<const std::uint8_t>(data + control_size, size - control_size)
-                            : std::span<const std::uint8_t>();
+                            : std::span<const std::uint8_t>(),
+        s.repeats);
 
     transport::testing::FakeTime time;
     const auto bound = s.options.reply_timeout.count() > 0 ? s.options.reply_timeout : socket_timeout;
