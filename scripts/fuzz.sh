@@ -14,6 +14,9 @@
 #   scripts/fuzz.sh fuzz_exchange ...      only these targets
 #   scripts/fuzz.sh -- -max_len=4096       what follows -- goes to every libFuzzer run
 #
+# kill -INT of a running target's process ends that target early (its figures are printed,
+# "interrupted"), and the next one starts.
+#
 # One fuzzing process at a time, in-process (no -jobs/-fork: no helper processes, and a crash
 # is the run's exit status): the machine may be shared. Needs clang
 # with libFuzzer (Debian: clang libclang-rt-14-dev); the build is configure --enable-fuzzers.
@@ -91,7 +94,9 @@ for name in "${targets[@]}"; do
     cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | cut -d' ' -f2)
     ft=$(grep -o 'ft: [0-9]*' "$dir/log" | tail -1 | cut -d' ' -f2)
     findings=$(find "$dir/findings" -type f | wc -l)
-    if [ "$rc" -ne 0 ] || [ "$findings" -gt 0 ]; then
+    if [ "$findings" -eq 0 ] && grep -q 'libFuzzer: run interrupted' "$dir/log"; then
+        result="interrupted (SIGINT): nothing found until then"
+    elif [ "$rc" -ne 0 ] || [ "$findings" -gt 0 ]; then
         result="FOUND (exit $rc): $(find "$dir/findings" -type f | head -3 | tr '\n' ' ')see $dir/log"
         found=1
     else
