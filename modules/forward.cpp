@@ -30,6 +30,7 @@ transport::ExchangeOptions exchange_options(request_rec* r, const ServerConfig& 
     transport::ExchangeOptions options;
     options.content_length = built.content_length;
     options.reply_timeout = reply_timeout(r, w, ext);
+    options.socket_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(w.config->socket_timeout);
     options.flush_packets = cfg.effective_options.has(opt_flush_packets);
     options.flush_header = cfg.effective_options.has(opt_flush_header);
     options.head_request = r->header_only != 0;

@@ -4,6 +4,7 @@
 
 #include "ajp13/constants.hpp"
 #include "ajp13/response_checks.hpp"
+#include "transport/watched_receive.hpp"
 
 namespace ajpgate::transport {
 
@@ -97,7 +98,11 @@ bool status_has_no_body(std::uint16_t status) noexcept {
 class Exchange {
 public:
     Exchange(PacketChannel& channel, const ExchangeOptions& options, BodySource& body, ResponseSink& sink)
-        : channel_(channel), options_(options), body_(body), sink_(sink) {}
+        : channel_(channel),
+          options_(options),
+          body_(body),
+          sink_(sink),
+          receive_(channel, {options.reply_timeout, options.socket_timeout, options.liveness, options.liveness_after}) {}
 
     ExchangeOutcome run(const ajp13::ForwardRequest& request) {
         send_request(request);
@@ -108,7 +113,7 @@ public:
                 break;
             }
             ajp13::Frame frame;
-            const ReceiveResult received = receive_next(frame);
+            const ReceiveResult received = receive_.next(frame);
             if (received != ReceiveResult::packet) {
                 fail_receive(received);
                 break;
@@ -119,27 +124,6 @@ public:
     }
 
 private:
-    // The next packet; the wait for the first one is watched by the liveness check.
-    ReceiveResult receive_next(ajp13::Frame& frame) {
-        if (!options_.liveness || options_.liveness_after.count() <= 0 || answered_) {
-            return channel_.receive(frame, options_.reply_timeout);
-        }
-        std::chrono::milliseconds left = options_.reply_timeout;  // zero: no limit
-        for (;;) {
-            const auto slice = left.count() > 0 && left < options_.liveness_after ? left : options_.liveness_after;
-            const ReceiveResult received = channel_.receive(frame, slice);
-            if (received != ReceiveResult::timeout) {
-                answered_ = received == ReceiveResult::packet;
-                return received;
-            }
-            if (left.count() > 0 && (left -= slice).count() <= 0) return received;
-            if (!options_.liveness->member_alive()) {
-                hung_ = true;
-                return received;
-            }
-        }
-    }
-
     bool reading() const noexcept {
         return state_ == State::awaiting_headers || state_ == State::streaming || state_ == State::discarding;
     }
@@ -173,7 +157,7 @@ private:
     }
 
     void fail_receive(ReceiveResult received) {
-        if (received == ReceiveResult::timeout && hung_) {
+        if (received == ReceiveResult::timeout && receive_.member_hung()) {
             return fail(ExchangeResult::backend_hung, "no answer, and a new connection got no CPONG: the member is hung");
         }
         switch (received) {
@@ -397,13 +381,12 @@ private:
     const ExchangeOptions& options_;
     BodySource& body_;
     ResponseSink& sink_;
+    WatchedReceive receive_;
     ExchangeOutcome outcome_;
     State state_ = State::sending_request;
     Upload upload_ = Upload::owed;
     std::optional<std::uint64_t> remaining_;  // body bytes still owed, when the length is known
     std::optional<std::uint64_t> declared_length_;  // the backend's Content-Length
-    bool answered_ = false;  // a packet came: the liveness check is over
-    bool hung_ = false;      // the liveness check said the member is hung
 };
 
 }  // namespace

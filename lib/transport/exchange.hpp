@@ -24,6 +24,9 @@ struct ExchangeOptions {
     std::optional<std::uint64_t> content_length;
     // Longest wait between two packets from the backend; zero leaves it to the socket timeout.
     std::chrono::milliseconds reply_timeout{0};
+    // The link's own timeout (socket_timeout; zero: none). The link applies it by itself, except
+    // while the liveness check below slices the wait: then the exchange keeps to it.
+    std::chrono::milliseconds socket_timeout{0};
     bool flush_packets = false;  // flush the client after every body packet (JkOptions +FlushPackets)
     bool flush_header = false;   // flush the client after the headers (JkOptions +FlushHeader)
     bool head_request = false;   // never forward a body to the client, whatever arrives
@@ -39,7 +42,8 @@ struct ExchangeOptions {
     std::span<const std::uint8_t> replay_body;
     // While the first packet of the answer is late by `liveness_after`, ask `liveness` whether
     // the member is alive (balancer/hung_check.hpp), and again after each further
-    // `liveness_after`; a "no" ends the exchange as backend_hung. Null: wait as reply_timeout says.
+    // `liveness_after`; a "no" ends the exchange as backend_hung, the end of the wait (reply_timeout,
+    // or socket_timeout when it is zero) as backend_timeout. Null: wait as reply_timeout says.
     LivenessCheck* liveness = nullptr;
     std::chrono::milliseconds liveness_after{0};
 };

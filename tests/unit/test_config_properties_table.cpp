@@ -2,8 +2,11 @@
 // did-you-mean hints and the generated documentation.
 #include "test_config_workers_support.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "config/property_parse.hpp"
 #include "config/property_table.hpp"
@@ -237,6 +240,45 @@ void test_did_you_mean(void**) {
     assert_true(suggest_property("cachesiz", workers) != "cachesize");
 }
 
+// The whole edit distance, no shortcuts: what suggest_property's pruned one must agree with.
+std::size_t plain_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// The hint search stops hopeless comparisons early (fuzz_workers_properties spent most of its
+// time in it); the hints must stay exactly those of the full comparison.
+void test_did_you_mean_pruning_changes_nothing(void**) {
+    const unsigned workers = scope_ajp13 | scope_lb | scope_status;
+    std::vector<std::string> names{"x", "ab", "hostt", "lbfactorlbfactor", std::string(64, 'p'), "_timeout"};
+    for (const auto& spec : property_table()) {
+        const std::string name(spec.name);
+        names.push_back(name.substr(1));
+        names.push_back(name + "s");
+        names.push_back(name.substr(0, name.size() / 2) + "zz" + name.substr(name.size() / 2));
+    }
+    for (const auto& name : names) {
+        std::string_view expected;
+        std::size_t best = std::max<std::size_t>(2, name.size() / 3) + 1;
+        for (const auto& spec : property_table()) {
+            if ((spec.scope & workers) == 0 || spec.deprecation != Deprecation::none) continue;
+            const std::size_t distance = plain_distance(name, spec.name);
+            if (distance < best) {
+                best = distance;
+                expected = spec.name;
+            }
+        }
+        assert_true(suggest_property(name, workers) == expected);
+    }
+}
+
 void test_rendered_documentation(void**) {
     const auto markdown = render_properties_markdown();
     const auto sample = render_properties_sample();
@@ -271,6 +313,7 @@ int main() {
         cmocka_unit_test(test_units_and_scopes),
         cmocka_unit_test(test_value_validation),
         cmocka_unit_test(test_did_you_mean),
+        cmocka_unit_test(test_did_you_mean_pruning_changes_nothing),
         cmocka_unit_test(test_rendered_documentation),
     };
     return cmocka_run_group_tests_name("config_properties_table", tests, nullptr, nullptr);
