@@ -1,6 +1,5 @@
 #include "modules/httpd_io.hpp"
 
-#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -89,24 +88,11 @@ bool ClientResponse::start(ajp13::SendHeadersView& headers) {
         }
         return true;
     }
-    // The backend's Connection header may name more headers of its own hop (RFC 9110 7.6.1).
-    std::array<std::string_view, 4> connection{};
-    std::size_t connection_count = 0;
-    for (ajp13::SendHeadersView walk = headers; ajp13::next_header(walk, field);) {
-        if (is_named(field.name, "Connection") && connection_count < connection.size()) {
-            connection[connection_count++] = field.value;
-        }
-    }
-    const auto names_hop = [&](std::string_view name) {
-        if (ajp13::is_hop_by_hop(name)) return true;
-        for (std::size_t i = 0; i < connection_count; ++i) {
-            if (ajp13::connection_names(connection[i], name)) return true;
-        }
-        return false;
-    };
+    // The backend's Connection headers may name more headers of its own hop (RFC 9110 7.6.1).
+    const ajp13::HopByHopFilter hop_by_hop(headers);
     while (ajp13::next_header(headers, field)) {
         // httpd frames the client's connection itself: the backend's framing stays behind.
-        if (names_hop(field.name)) continue;
+        if (hop_by_hop.drops(field.name)) continue;
         // Both copied into one pool block (the packet buffer is reused by the next receive);
         // the tables then take them as they are (the ...n calls: no second copy).
         char* name = static_cast<char*>(apr_palloc(r_->pool, field.name.size() + field.value.size() + 2));

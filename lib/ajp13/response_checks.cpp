@@ -88,4 +88,24 @@ bool connection_names(std::string_view value, std::string_view name) noexcept {
     return false;
 }
 
+HopByHopFilter::HopByHopFilter(const SendHeadersView& headers) noexcept : headers_(headers) {
+    HeaderField field;
+    for (SendHeadersView walk = headers_; next_header(walk, field);) {
+        if (same_name(field.name, "Connection")) {
+            any_connection_ = true;
+            break;
+        }
+    }
+}
+
+bool HopByHopFilter::drops(std::string_view name) const noexcept {
+    if (is_hop_by_hop(name)) return true;
+    if (!any_connection_) return false;
+    HeaderField field;
+    for (SendHeadersView walk = headers_; next_header(walk, field);) {
+        if (same_name(field.name, "Connection") && connection_names(field.value, name)) return true;
+    }
+    return false;
+}
+
 }  // namespace ajpgate::ajp13

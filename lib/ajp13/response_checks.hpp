@@ -42,4 +42,17 @@ bool is_hop_by_hop(std::string_view name) noexcept;
 // Whether `name` is one of the comma-separated tokens of a Connection header's value.
 bool connection_names(std::string_view connection_value, std::string_view name) noexcept;
 
+// Which headers of one response stay behind: the hop-by-hop ones, and every header any of its
+// Connection headers names (however many there are). Keeps a copy of the view, so the caller's
+// own walk is untouched; a response without a Connection header costs one pass.
+class HopByHopFilter {
+public:
+    explicit HopByHopFilter(const SendHeadersView& headers) noexcept;
+    bool drops(std::string_view name) const noexcept;
+
+private:
+    SendHeadersView headers_;
+    bool any_connection_ = false;
+};
+
 }  // namespace ajpgate::ajp13

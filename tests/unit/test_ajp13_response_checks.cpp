@@ -95,6 +95,34 @@ void test_hop_by_hop(void**) {
 
 }  // namespace
 
+// Every Connection header counts, the sixth as much as the first.
+void test_hop_by_hop_filter(void**) {
+    std::vector<HeaderField> headers;
+    for (int i = 0; i < 5; ++i) headers.push_back({"Connection", "close"});
+    headers.push_back({"connection", "X-Late, X-Other"});
+    headers.push_back({"X-Late", "1"});
+    headers.push_back({"X-Kept", "2"});
+    std::vector<std::uint8_t> buffer(default_packet_size);
+    PacketWriter writer(buffer, Direction::to_server);
+    if (encode_send_headers({200, "OK", headers}, writer) != Status::ok) fail_msg("encode");
+    SendHeadersView view;
+    if (decode_send_headers(payload_of(writer.packet(), Direction::to_server), view) != Status::ok) fail_msg("decode");
+    const HopByHopFilter filter(view);
+    assert_true(filter.drops("x-late"));
+    assert_true(filter.drops("X-Other"));
+    assert_true(filter.drops("Transfer-Encoding"));
+    assert_false(filter.drops("X-Kept"));
+    // No Connection header: only the fixed list.
+    std::vector<std::uint8_t> plain_buffer(default_packet_size);
+    PacketWriter plain(plain_buffer, Direction::to_server);
+    const std::vector<HeaderField> one{{"X-Late", "1"}};
+    if (encode_send_headers({200, "OK", one}, plain) != Status::ok) fail_msg("encode");
+    SendHeadersView plain_view;
+    if (decode_send_headers(payload_of(plain.packet(), Direction::to_server), plain_view) != Status::ok) fail_msg("decode");
+    assert_false(HopByHopFilter(plain_view).drops("X-Late"));
+    assert_true(HopByHopFilter(plain_view).drops("Keep-Alive"));
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ordinary_answers_pass),
@@ -103,6 +131,7 @@ int main() {
         cmocka_unit_test(test_declared_length),
         cmocka_unit_test(test_lengths_and_counts),
         cmocka_unit_test(test_hop_by_hop),
+        cmocka_unit_test(test_hop_by_hop_filter),
     };
     return cmocka_run_group_tests_name("ajp13_response_checks", tests, nullptr, nullptr);
 }
