@@ -31,12 +31,15 @@ void require(bool condition) {
     }
 }
 
-// Reference glob: table over (pattern prefix, text prefix); slow but obviously right.
+// Reference glob: table over (pattern prefix, text prefix); slow but obviously right. Two
+// rows reused across calls, so a long pattern costs no allocation per character.
 bool reference_glob(std::string_view pattern, std::string_view text) {
-    std::vector<char> row(text.size() + 1, 0);
+    static std::vector<char> row;
+    static std::vector<char> next;
+    row.assign(text.size() + 1, 0);
     row[0] = 1;
     for (char p : pattern) {
-        std::vector<char> next(text.size() + 1, 0);
+        next.assign(text.size() + 1, 0);
         for (std::size_t t = 0; t <= text.size(); ++t) {
             if (p == '*') {
                 next[t] = row[t] || (t > 0 && next[t - 1]);
