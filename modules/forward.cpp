@@ -138,6 +138,9 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
                                   {verdict_of(a.decision.health), a.decision.health == balancer::Outcome::reply_timeout,
                                    e.body_bytes_read, e.response_bytes},
                                   r->request_time / APR_USEC_PER_SEC);
+        const auto& o = a.outcome;
+        balancer::record_attempt(w.shared->metrics,
+                                 {a.input.failure, e.status, o.headers_time, o.total_time, o.connect_time});
     }
     return a;
 }

@@ -68,6 +68,7 @@ ActionOutcome run_action(ChildRuntime& runtime, const status::StatusRequest& req
 }
 
 int send(request_rec* r, const status::Rendered& answer) {
+    r->status = answer.status;
     ap_set_content_type(r, apr_pstrdup(r->pool, answer.content_type.c_str()));
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "Pragma", "no-cache");
@@ -86,7 +87,10 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
     std::string form;
     int refused = OK;
     if (!read_form(r, form, refused)) return refused;
-    const status::StatusRequest request = status::parse_status_request(r->args ? r->args : "", form);
+    status::StatusRequest request = status::parse_status_request(r->args ? r->args : "", form);
+    if (!request.find("mime")) {
+        if (const auto by_path = status::mime_of_path(r->uri ? r->uri : "")) request.mime = *by_path;
+    }
 
     status::BrowserHints hints;
     hints.sec_fetch_site = header(r, "Sec-Fetch-Site");

@@ -68,6 +68,10 @@ status::AjpCounters ajp_counters(const Ajp13Runtime& rt) {
     c.max_connected = s.max_connected;
     c.last_reset_at = s.last_reset;
     c.error_time = s.error_time;
+    c.total_used = s.total_used;
+    c.total_transferred = s.total_transferred;
+    c.total_read = s.total_read;
+    c.metrics = balancer::snapshot_metrics(rt.shared->metrics);
     return c;
 }
 
@@ -107,6 +111,8 @@ status::MemberView member_view(ChildRuntime& runtime, const config::LbWorker& lb
     v.elected = snap.elected;
     v.sessions = snap.sessions;
     v.errors = static_cast<std::uint32_t>(std::min<std::uint64_t>(snap.errors, UINT32_MAX));
+    v.sticky_hits = snap.sticky_hits;
+    v.failovers = snap.failovers;
     // mod_jk shows the member's first unrecovered error, not the ajp13 worker's last one.
     v.counters.error_time = clocks.to_unix(snap.error_time.count());
     if (snap.state == balancer::MemberState::error) {
@@ -141,6 +147,7 @@ status::LbView lb_view(request_rec* r, ChildRuntime& runtime, std::size_t index,
     v.time_to_maintenance_min = std::max(0, maintain - since);
     v.time_to_maintenance_max = std::max(0, maintain - since + maintain);
     v.last_reset_at = balancer::last_reset(view);
+    v.unavailable = balancer::shared(view.header().unavailable).load(std::memory_order_relaxed);
     for (std::size_t m = 0; m < lb.members.size(); ++m) {
         v.members.push_back(member_view(runtime, lb, view, m, clocks, v.time_to_maintenance_min));
     }
@@ -179,6 +186,7 @@ status::StatusPage take_snapshot(request_rec* r, ChildRuntime& runtime, const Gl
     page.server_port = static_cast<int>(ap_get_server_port(r));
     page.web_server = ap_get_server_description();
     page.jk_version = kJkVersion;
+    page.version = AJPGATE_VERSION;
     const Clocks clocks{static_cast<std::int64_t>(apr_time_sec(apr_time_now())), monotonic_now().count()};
     page.now = clocks.unix_now;
     const config::WorkersConfig& workers = runtime.workers();

@@ -15,7 +15,7 @@ export AJPGATE_ROOT
 # tests run Debian's real mod_jk beside ajpgate; xmllint checks the status worker's XML;
 # htpasswd makes users for its access tests; the status page is driven in headless Chromium.
 ajpg_install_missing tomcat10 libapache2-mod-jk libxml2-utils apache2-utils \
-    chromium chromium-driver python3-selenium || { echo "0 passed, 1 failed"; exit 1; }
+    chromium chromium-driver python3-selenium prometheus || { echo "0 passed, 1 failed"; exit 1; }
 # Debian's python3, which python3-selenium is installed for (another python3 may come first
 # on PATH).
 PYTHON=python3

@@ -167,12 +167,12 @@ void apply_settings(const AjpSettings& s, config::Ajp13Worker& w) {
 }
 
 void reset_ajp_counters(AjpSlot& slot, std::int64_t now_unix) noexcept {
-    store_relaxed(slot.used, 0);
-    store_relaxed(slot.transferred, 0);
-    store_relaxed(slot.read, 0);
-    store_relaxed(slot.errors, 0);
-    store_relaxed(slot.client_errors, 0);
-    store_relaxed(slot.reply_timeouts, 0);
+    store_relaxed(slot.base_used, load_relaxed(slot.used));
+    store_relaxed(slot.base_transferred, load_relaxed(slot.transferred));
+    store_relaxed(slot.base_read, load_relaxed(slot.read));
+    store_relaxed(slot.base_errors, load_relaxed(slot.errors));
+    store_relaxed(slot.base_client_errors, load_relaxed(slot.client_errors));
+    store_relaxed(slot.base_reply_timeouts, load_relaxed(slot.reply_timeouts));
     store_relaxed(slot.max_busy, load_relaxed(slot.busy));
     store_relaxed(slot.max_connected, load_relaxed(slot.connected));
     store_relaxed(slot.error_time, 0);
@@ -180,22 +180,36 @@ void reset_ajp_counters(AjpSlot& slot, std::int64_t now_unix) noexcept {
     store_relaxed(slot.last_reset, now_unix);
 }
 
+namespace {
+
+// A counter since the last reset; never below zero (a reset racing an increment).
+template <typename T> T since_reset(const T& counter, const T& base) noexcept {
+    const T now = load_relaxed(counter);
+    const T then = load_relaxed(base);
+    return now > then ? static_cast<T>(now - then) : T{0};
+}
+
+}  // namespace
+
 AjpSnapshot snapshot_ajp(const AjpSlot& slot) noexcept {
     AjpSnapshot s;
     const auto state = load_relaxed(slot.state);
     s.state = state <= static_cast<std::uint8_t>(AjpState::probing) ? static_cast<AjpState>(state) : AjpState::error;
-    s.used = load_relaxed(slot.used);
-    s.transferred = load_relaxed(slot.transferred);
-    s.read = load_relaxed(slot.read);
-    s.errors = load_relaxed(slot.errors);
-    s.client_errors = load_relaxed(slot.client_errors);
-    s.reply_timeouts = load_relaxed(slot.reply_timeouts);
+    s.used = since_reset(slot.used, slot.base_used);
+    s.transferred = since_reset(slot.transferred, slot.base_transferred);
+    s.read = since_reset(slot.read, slot.base_read);
+    s.errors = since_reset(slot.errors, slot.base_errors);
+    s.client_errors = since_reset(slot.client_errors, slot.base_client_errors);
+    s.reply_timeouts = since_reset(slot.reply_timeouts, slot.base_reply_timeouts);
     s.busy = load_relaxed(slot.busy);
     s.max_busy = load_relaxed(slot.max_busy);
     s.connected = load_relaxed(slot.connected);
     s.max_connected = load_relaxed(slot.max_connected);
     s.last_reset = load_relaxed(slot.last_reset);
     s.error_time = load_relaxed(slot.error_time);
+    s.total_used = load_relaxed(slot.used);
+    s.total_transferred = load_relaxed(slot.transferred);
+    s.total_read = load_relaxed(slot.read);
     return s;
 }
 

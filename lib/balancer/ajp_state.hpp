@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer/metrics.hpp"
 #include "balancer/shared_text.hpp"
 #include "config/worker_model.hpp"
 
@@ -59,6 +60,16 @@ struct alignas(8) AjpSlot {
     std::uint32_t max_packet_size;
     std::uint32_t reserved2;
     SharedText host;
+    // The status worker's reset moves these baselines instead of zeroing the counters above,
+    // which only grow (metrics.hpp): its views show the counters minus the baselines.
+    std::uint64_t base_used;
+    std::uint64_t base_transferred;
+    std::uint64_t base_read;
+    std::uint32_t base_errors;
+    std::uint32_t base_client_errors;
+    std::uint32_t base_reply_timeouts;
+    std::uint32_t reserved3;
+    AjpMetrics metrics;
 };
 
 class AjpStateView {
@@ -124,16 +135,20 @@ bool write_ajp_settings(AjpSlot& slot, const AjpSettings& settings);
 void apply_settings(const AjpSettings& settings, config::Ajp13Worker& worker);
 
 // ---- status worker: reset ---------------------------------------------------------------
-// Clears the counters (not busy/connected, which count what is happening now) and the error
-// time, and sets last_reset.
+// Starts the counters' views again from zero (not busy/connected, which count what is
+// happening now), clears the error time and sets last_reset. The counters themselves keep
+// growing: the baselines move.
 void reset_ajp_counters(AjpSlot& slot, std::int64_t now_unix) noexcept;
 
 struct AjpSnapshot {
     AjpState state = AjpState::idle;
+    // Since the last reset, as the status worker shows them.
     std::uint64_t used = 0, transferred = 0, read = 0;
     std::uint32_t errors = 0, client_errors = 0, reply_timeouts = 0;
     int busy = 0, max_busy = 0, connected = 0, max_connected = 0;
     std::int64_t last_reset = 0, error_time = 0;
+    // Since start-up, for the metrics views.
+    std::uint64_t total_used = 0, total_transferred = 0, total_read = 0;
 };
 AjpSnapshot snapshot_ajp(const AjpSlot& slot) noexcept;
 

@@ -1,6 +1,7 @@
 // run_journey(): the lb's attempt loop over the request policy and the attempt budget.
 #include "balancer/journey.hpp"
 
+#include "balancer/lb_admin.hpp"
 #include "balancer/retry.hpp"
 
 namespace ajpgate::balancer {
@@ -31,6 +32,8 @@ JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, 
         result.last_member = m;
         if (result.decision.step == NextStep::done) {
             result.end = JourneyEnd::answered;
+            const bool had_session = !request.sessions.empty() || !request.forced_route.empty();
+            count_answered(state, m, pick.reason == PickReason::sticky, had_session);
             return result;
         }
         if (result.decision.step == NextStep::stop) {
@@ -42,11 +45,13 @@ JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, 
         port.failed_over(m, result.decision, step != RetryStep::give_up);
         if (step == RetryStep::give_up) {
             result.end = JourneyEnd::exhausted;
+            count_unavailable(state);
             return result;
         }
         if (step == RetryStep::retry_after_interval) port.sleep(budget.retry_interval());
     }
     result.end = JourneyEnd::refused;
+    count_unavailable(state);
     return result;
 }
 

@@ -14,6 +14,20 @@ void lb_request_end(const LbStateView& view) noexcept {
     if (view.valid()) shared(view.header().busy).fetch_sub(1, std::memory_order_relaxed);
 }
 
+void count_answered(const LbStateView& view, std::size_t member, bool sticky, bool had_session) noexcept {
+    if (!view.valid() || member >= view.size()) return;
+    MemberSlot& s = view.member(member);
+    if (sticky) {
+        shared(s.sticky_hits).fetch_add(1, std::memory_order_relaxed);
+    } else if (had_session) {
+        shared(s.failovers).fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void count_unavailable(const LbStateView& view) noexcept {
+    if (view.valid()) shared(view.header().unavailable).fetch_add(1, std::memory_order_relaxed);
+}
+
 void set_last_reset(const LbStateView& view, std::int64_t now_unix) noexcept {
     if (view.valid()) shared(view.header().last_reset).store(now_unix, std::memory_order_relaxed);
 }

@@ -14,6 +14,12 @@ namespace ajpgate::balancer {
 void lb_request_begin(const LbStateView& view) noexcept;
 void lb_request_end(const LbStateView& view) noexcept;
 
+// The metrics' lb counters (lb_state.hpp): a request answered by `member`, which it reached
+// by its session route or not (`had_session`: the request carried a session id or JK_ROUTE);
+// a request no member could serve.
+void count_answered(const LbStateView& view, std::size_t member, bool sticky, bool had_session) noexcept;
+void count_unavailable(const LbStateView& view) noexcept;
+
 // Start-up or reset time shown as last_reset_at (unix seconds).
 void set_last_reset(const LbStateView& view, std::int64_t now_unix) noexcept;
 std::int64_t last_reset(const LbStateView& view) noexcept;

@@ -72,6 +72,9 @@ struct alignas(8) MemberSlot {
     SharedText route;
     SharedText redirect;
     SharedText domain;
+    // For the metrics views; only grow (a reset leaves them alone: lb_admin.hpp).
+    std::uint64_t sticky_hits;  // answered here, picked by the session's route
+    std::uint64_t failovers;    // answered here for a session another member (or none) was named by
 };
 
 struct alignas(8) LbHeader {
@@ -95,6 +98,8 @@ struct alignas(8) LbHeader {
     std::uint8_t method;  // config::LbMethod
     std::uint8_t lock;    // config::LbLock
     std::uint32_t probe_wanted;  // the status worker marked a member for recovery: probe it soon
+    std::uint32_t reserved;
+    std::uint64_t unavailable;   // requests refused with 503: no member could serve (metrics)
 };
 
 static_assert(std::is_standard_layout_v<MemberSlot> && std::is_trivially_copyable_v<MemberSlot>);
@@ -107,7 +112,7 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free &&
               "shared state needs lock-free atomics: a lock would not work across processes");
 
 inline constexpr std::uint32_t kLbStateMagic = 0x414a4c42;  // "AJLB"
-inline constexpr std::uint32_t kLbStateVersion = 2;
+inline constexpr std::uint32_t kLbStateVersion = 3;
 inline constexpr std::size_t kLbStateAlignment = alignof(LbHeader);
 
 // Bytes the state of an lb with `member_count` members needs (0 when over kMaxMembers).

@@ -15,6 +15,8 @@ MemberSnapshot snapshot_member(const LbStateView& state, std::size_t member) noe
     out.lb_mult = shared(slot.lb_mult).load(std::memory_order_relaxed);
     out.elected = shared(slot.elected).load(std::memory_order_relaxed);
     out.sessions = shared(slot.sessions).load(std::memory_order_relaxed);
+    out.sticky_hits = shared(slot.sticky_hits).load(std::memory_order_relaxed);
+    out.failovers = shared(slot.failovers).load(std::memory_order_relaxed);
     out.bytes_read = shared(slot.bytes_read).load(std::memory_order_relaxed);
     out.bytes_written = shared(slot.bytes_written).load(std::memory_order_relaxed);
     out.errors = shared(slot.errors).load(std::memory_order_relaxed);

@@ -33,6 +33,8 @@ struct MemberSnapshot {
     std::int32_t busy_limit = 0;
     Micros error_time{0};
     Micros last_error_time{0};
+    std::uint64_t sticky_hits = 0;     // metrics (never reset)
+    std::uint64_t failovers = 0;
 };
 
 // Field by field atomic reads; an empty snapshot for an invalid view or index.

@@ -10,6 +10,8 @@ namespace ajpgate::status::detail {
 std::string render_prop(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_txt(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_xml(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_json(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_prometheus(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_html(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 
 }  // namespace ajpgate::status::detail

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "balancer/metrics.hpp"
+
 namespace ajpgate::status {
 
 // One URI rule that maps to a worker (or an exclusion for every worker, "*"), as mod_jk's
@@ -65,6 +67,11 @@ struct AjpCounters {
     int max_connected = 0;
     std::int64_t last_reset_at = 0;  // unix seconds
     std::int64_t error_time = 0;     // unix seconds of the error being shown; 0: none
+    // Since start-up, never reset: the metrics views (Prometheus, JSON's metrics).
+    std::uint64_t total_used = 0;
+    std::uint64_t total_transferred = 0;
+    std::uint64_t total_read = 0;
+    balancer::AjpMetrics metrics{};
 };
 
 struct MemberView {
@@ -84,6 +91,8 @@ struct MemberView {
     std::uint32_t errors = 0;        // errors charged to the member
     int time_to_recover_min = 0;     // seconds
     int time_to_recover_max = 0;
+    std::uint64_t sticky_hits = 0;   // metrics, never reset (lb_state.hpp)
+    std::uint64_t failovers = 0;
 };
 
 struct LbView {
@@ -102,6 +111,7 @@ struct LbView {
     int time_to_maintenance_min = 0; // seconds
     int time_to_maintenance_max = 0;
     std::int64_t last_reset_at = 0;  // unix seconds
+    std::uint64_t unavailable = 0;   // 503s with no member to serve (metrics, never reset)
     std::vector<MemberView> members;
     std::vector<MapEntry> maps;
 };
@@ -121,6 +131,7 @@ struct StatusPage {
     int server_port = 0;
     std::string web_server;    // httpd's server software string
     std::string jk_version;    // what we report as mod_jk's version string
+    std::string version;       // ajpgate's own version (metrics' build_info)
     std::int64_t now = 0;      // unix seconds; renderers format it in the local time zone
     std::vector<WorkerView> workers;
     // cmd=dump: the configuration as read, "key=value" in file order, without secrets (mod_jk

@@ -43,7 +43,17 @@ struct RenderContext {
 struct Rendered {
     std::string content_type;  // "text/html", "text/xml" or "text/plain" (mod_jk: no charset)
     std::string body;
+    int status = 200;          // mod_jk's formats: always 200; json and prometheus: answer_status()
 };
+
+// The HTTP status of an answer: 200 for mod_jk's formats, errors included (as mod_jk); for
+// json and prometheus 403 (access, read-only), 404 (no such worker or member), 409 (the
+// action failed), 400 (any other error in the request).
+int answer_status(Mime mime, const ActionResult& result);
+
+// The format a request path asks for by itself: <mount>/metrics is Prometheus' (a scrape
+// config names a path, not a query); nullopt for any other path.
+std::optional<Mime> mime_of_path(std::string_view path);
 
 // The whole answer for any command: header, the command's view (list, show, edit form,
 // version, dump) or, for update/reset/recover, nothing but the result (and an HTML

@@ -14,7 +14,7 @@ constexpr char kMask = '@';
 constexpr std::array<std::string_view, 9> kCommandNames{"unknown", "list",    "show",
                                                         "edit",    "update",  "reset",
                                                         "recover", "version", "dump"};
-constexpr std::array<std::string_view, 5> kMimeNames{"unknown", "html", "xml", "prop", "txt"};
+constexpr std::array<std::string_view, 7> kMimeNames{"unknown", "html", "xml", "prop", "txt", "json", "prometheus"};
 
 std::string masked(std::string_view text) {
     std::string out(text);

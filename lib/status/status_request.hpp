@@ -25,7 +25,8 @@
 namespace ajpgate::status {
 
 enum class Command : std::uint8_t { unknown, list, show, edit, update, reset, recover, version, dump };
-enum class Mime : std::uint8_t { unknown, html, xml, prop, txt };
+// json and prometheus are ajpgate's own (render_json.cpp, render_prometheus.cpp).
+enum class Mime : std::uint8_t { unknown, html, xml, prop, txt, json, prometheus };
 
 // The `opt` bits (mod_jk's JK_STATUS_ARG_OPTION_*).
 enum Option : unsigned {

@@ -1,6 +1,7 @@
 #include "transport/ajp_service.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "ajp13/messages.hpp"
@@ -65,6 +66,31 @@ Taken take_connection(ConnectionPool& pool, const ServiceOptions& options, bool 
         taken.probe_failed = true;
     }
     return taken;
+}
+
+// Notes when the backend's headers went on to the client (the metrics' time to headers); the
+// rest passes straight through.
+class HeadersClock final : public ResponseSink {
+public:
+    HeadersClock(ResponseSink& inner, const ConnectionPool& pool) : inner_(inner), pool_(pool) {}
+    bool start(ajp13::SendHeadersView& headers) override {
+        at_ = pool_.now();
+        return inner_.start(headers);
+    }
+    bool body(std::span<const std::uint8_t> data) override { return inner_.body(data); }
+    bool flush() override { return inner_.flush(); }
+    bool idle() override { return inner_.idle(); }
+    bool end() override { return inner_.end(); }
+    std::optional<Clock::time_point> at() const noexcept { return at_; }
+
+private:
+    ResponseSink& inner_;
+    const ConnectionPool& pool_;
+    std::optional<Clock::time_point> at_;
+};
+
+std::chrono::microseconds micros(Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(d);
 }
 
 // The client's body consumed so far can go to the backend again: none was, or all of it
@@ -161,6 +187,8 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
                              const ExchangeOptions& exchange_options, BodySource& body, ResponseSink& sink,
                              const Sleeper& sleep) {
     ServiceOutcome outcome;
+    const Clock::time_point began = pool.now();
+    HeadersClock timed_sink(sink, pool);
     const int attempts = options.retries < 1 ? 1 : options.retries;
     // Only a request another attempt can replay may skip the check: replays after sending
     // allowed (recovery_options) and retries left. A body is replayable too, as long as the
@@ -194,6 +222,9 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
             outcome.first_body_packet = std::move(first_body);
             outcome.first_body_bytes = first_body_bytes;
         }
+        const Clock::time_point ended = pool.now();
+        outcome.total_time = micros(ended - began);
+        if (const auto headers = timed_sink.at()) outcome.headers_time = micros(*headers - began);
         return outcome;
     };
     for (int attempt = 0; attempt < attempts; ++attempt) {
@@ -212,7 +243,8 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         }
         outcome.result = ServiceResult::ok;
         outcome.cping_failed = false;
-        outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, sink);
+        if (taken.how == AcquireResult::connected) outcome.connect_time = micros(taken.connection->connect_time);
+        outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, timed_sink);
         exchanged = true;
         const ExchangeOutcome& e = outcome.exchange;
         // An answered request needs no verdict here (it is asked only when something failed).

@@ -54,6 +54,11 @@ struct ServiceOutcome {
     // connect_failed because the last connection taken did not answer its CPING (it was
     // reachable), not because the connect itself failed: the log line says which.
     bool cping_failed = false;
+    // On the pool's clock, for the metrics (-1: not measured): from the call to the backend's
+    // headers (the last attempt's), to the end, and the connect of the last new connection.
+    std::chrono::microseconds headers_time{-1};
+    std::chrono::microseconds total_time{-1};
+    std::chrono::microseconds connect_time{-1};
 };
 
 // The policy's view of how a service call ended (the caller adds what only it knows: whether

@@ -27,6 +27,7 @@ AcquireResult ConnectionPool::acquire(std::unique_ptr<Connection>& out, bool all
             ++busy_;
             lock.unlock();
             IoResult why = IoResult::error;
+            const Clock::time_point connecting = time_.now();
             std::unique_ptr<Link> link = connector_.connect(why);
             if (!link) {
                 lock.lock();
@@ -35,6 +36,7 @@ AcquireResult ConnectionPool::acquire(std::unique_ptr<Connection>& out, bool all
                 return why == IoResult::timeout ? AcquireResult::connect_timeout : AcquireResult::connect_failed;
             }
             out = std::make_unique<Connection>(std::move(link), options_.packet_size, options_.observer);
+            out->connect_time = time_.now() - connecting;
             return AcquireResult::connected;
         }
         const Clock::time_point now = time_.now();

@@ -52,6 +52,7 @@ public:
     Clock::time_point last_used{};
     std::uint64_t requests = 0;  // exchanges completed on this connection
     bool fresh = true;           // not yet used for any exchange (CPing-after-connect applies)
+    Clock::duration connect_time{};  // how long its connect took, on the pool's clock (metrics)
 
 private:
     std::unique_ptr<Link> link_;

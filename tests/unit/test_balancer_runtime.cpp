@@ -218,6 +218,20 @@ void test_ajp_counters(void**) {
     assert_int_equal(snap.max_connected, 1);
     assert_int_equal(snap.last_reset, 700);
     assert_int_equal(balancer::snapshot_ajp(view.slot(1)).used, 0);  // the other worker untouched
+    // The counters themselves never went down: the reset moved their baselines.
+    assert_int_equal(snap.total_used, 3);
+    assert_int_equal(snap.total_transferred, 150);
+    assert_int_equal(snap.total_read, 2000);
+    balancer::ajp_request_begin(a);
+    balancer::ajp_request_end(a, {balancer::AjpRequestEnd::Verdict::error, false, 7, 9}, 701);
+    snap = balancer::snapshot_ajp(a);
+    assert_int_equal(snap.used, 1);
+    assert_int_equal(snap.errors, 1);
+    assert_int_equal(snap.transferred, 7);
+    assert_int_equal(snap.read, 9);
+    assert_int_equal(snap.client_errors, 0);
+    assert_int_equal(snap.total_used, 4);
+    assert_int_equal(snap.total_read, 2009);
 }
 
 void test_ajp_settings(void**) {
