@@ -3,8 +3,8 @@
 //
 // Beyond "no crash": no parameter carries a character mod_jk masks (< > ? "), names are
 // unique, and the answer renders; the XML answer is well-formed. Each input renders in one
-// mime (by its length: every mime gets inputs of every shape), not in all four: rendering a
-// page under ASan is most of an execution, so this runs four times as many.
+// mime (by its length: every mime gets inputs of every shape), not in all six: rendering a
+// page under ASan is most of an execution. The JSON answer has JSON's shape.
 #include <libxml/parser.h>
 
 #include <cstddef>
@@ -57,6 +57,34 @@ void check_parameters(const status::StatusRequest& request) {
     require(request.query.find_first_of("<>?\"") == std::string::npos);
 }
 
+// JSON's shape without a parser: brackets balanced and nested right outside strings, no raw
+// control character inside one, every escape one JSON knows, one top-level object.
+bool json_shape_ok(std::string_view text) {
+    std::string open;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (static_cast<unsigned char>(c) < 0x20) return false;
+            if (c == '\\') {
+                constexpr std::string_view kEscapes = "\"\\/bfnrtu";
+                if (++i >= text.size() || kEscapes.find(text[i]) == std::string_view::npos) return false;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            open.push_back(c);
+        } else if (c == '}' || c == ']') {
+            if (open.empty() || open.back() != (c == '}' ? '{' : '[')) return false;
+            open.pop_back();
+            if (open.empty() && text.substr(i + 1) != "\n") return false;
+        }
+    }
+    return open.empty() && !in_string && text.starts_with('{');
+}
+
 void render(const status::StatusPage& page, status::StatusRequest request, status::Mime mime) {
     config::StatusWorker settings;
     settings.prefix = "worker";
@@ -77,6 +105,7 @@ void render(const status::StatusPage& page, status::StatusRequest request, statu
         require(doc != nullptr);
         xmlFreeDoc(doc);
     }
+    if (mime == status::Mime::json) require(json_shape_ok(rendered.body));
 }
 
 }  // namespace
@@ -89,7 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view form = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
     const status::StatusRequest request = status::parse_status_request(query, form);
     check_parameters(request);
-    constexpr status::Mime mimes[] = {status::Mime::html, status::Mime::xml, status::Mime::prop, status::Mime::txt};
-    render(page, request, mimes[size % 4]);
+    constexpr status::Mime mimes[] = {status::Mime::html, status::Mime::xml,  status::Mime::prop,
+                                      status::Mime::txt,  status::Mime::json, status::Mime::prometheus};
+    render(page, request, mimes[size % 6]);
     return 0;
 }
