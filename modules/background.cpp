@@ -1,12 +1,14 @@
 #include "modules/background.hpp"
 
 #include <condition_variable>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 #include "modules/background_jobs.hpp"
 #include "modules/host_retries.hpp"
+#include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
 #include "modules/pool_object.hpp"
 #include "modules/recovery_probes.hpp"
@@ -56,7 +58,10 @@ private:
 
     void run_tick(BackgroundJobs& jobs) {
         jobs.reap();
-        if (runtime_->lb_shared_present()) run_lb_recovery(*runtime_, jobs, logger_);
+        if (runtime_->lb_shared_present()) {
+            run_lb_recovery(*runtime_, jobs, logger_);
+            runtime_->lb_shared().record_history(runtime_->workers(), std::time(nullptr));
+        }
         if (jobs.running(upkeep_job)) return;
         const auto now = transport::Clock::now();
         const bool hosts_due = hosts_.due(now);

@@ -99,8 +99,11 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
     auto shared = std::make_shared<LbShared>();
     const auto& lbs = workers.lb_workers();
     const auto& ajp13 = workers.ajp13_workers();
-    // The ajp13 slots first (aligned at the start), then one block per lb.
+    // The ajp13 slots first (aligned at the start), then their history rings, then one block
+    // per lb.
     shared->bytes_ = aligned(balancer::ajp_state_bytes(ajp13.size()));
+    const std::size_t history_offset = shared->bytes_;
+    shared->bytes_ += aligned(balancer::history_bytes(ajp13.size()));
     std::vector<std::size_t> offsets;
     for (const auto& lb : lbs) {
         const std::size_t need = balancer::lb_state_bytes(lb);
@@ -123,6 +126,12 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
             error = "cannot lay out the shared state of the ajp13 workers";
             return nullptr;
         }
+        shared->history_ = balancer::init_history(
+            {base + history_offset, balancer::history_bytes(ajp13.size())}, ajp13.size(), now);
+        if (!shared->history_.valid()) {
+            error = "cannot lay out the history of the ajp13 workers";
+            return nullptr;
+        }
     }
     for (std::size_t i = 0; i < lbs.size(); ++i) {
         std::span<std::byte> block(base + offsets[i], balancer::lb_state_bytes(lbs[i]));
@@ -134,6 +143,20 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
         balancer::set_last_reset(shared->views_.back(), now);
     }
     return shared;
+}
+
+void LbShared::record_history(const config::WorkersConfig& workers, std::int64_t now_unix) const {
+    if (!balancer::claim_history(history_, now_unix)) return;
+    const auto& lbs = workers.lb_workers();
+    for (std::size_t w = 0; w < history_.size(); ++w) {
+        balancer::WorkerTotals totals = balancer::totals_of(ajp_.slot(w));
+        for (std::size_t l = 0; l < lbs.size(); ++l) {
+            for (std::size_t m = 0; m < lbs[l].members.size(); ++m) {
+                if (lbs[l].members[m].worker == w) balancer::add_member_totals(totals, views_[l].member(m));
+            }
+        }
+        balancer::record_sample(history_.ring(w), totals, now_unix);
+    }
 }
 
 }  // namespace ajpgate::httpd

@@ -14,6 +14,7 @@
 #include <apr_shm.h>
 
 #include "balancer/ajp_state.hpp"
+#include "balancer/history.hpp"
 #include "balancer/lb_state.hpp"
 #include "config/worker_model.hpp"
 
@@ -33,11 +34,18 @@ public:
     const balancer::LbStateView& view(std::size_t index) const { return views_[index]; }
     // The state of ajp13 worker `index` (config order).
     balancer::AjpSlot& ajp(std::size_t index) const { return ajp_.slot(index); }
+    // The last hour of every ajp13 worker (lib/balancer/history.hpp), same index.
+    const balancer::HistoryView& history() const noexcept { return history_; }
     std::size_t bytes() const noexcept { return bytes_; }
+
+    // Called by every child's background thread each second: when this process wins the
+    // interval's claim, one sample per ajp13 worker goes into its ring.
+    void record_history(const config::WorkersConfig& workers, std::int64_t now_unix) const;
 
 private:
     std::vector<balancer::LbStateView> views_;
     balancer::AjpStateView ajp_;
+    balancer::HistoryView history_;
     std::size_t bytes_ = 0;
 };
 

@@ -106,6 +106,7 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
 
     const std::optional<std::string_view> user = r->user ? std::optional<std::string_view>(r->user) : std::nullopt;
     status::StatusPage page = take_snapshot(r, runtime, global);
+    if (request.cmd == status::Command::history) page.history = history_snapshot(runtime);
     status::ActionResult result;
     result.error = status::request_error(page, request, worker, !status::user_allowed(worker, user));
     if (!result.error && status::changes_state(request.cmd)) {

@@ -225,4 +225,15 @@ status::AjpValues ajp_values(ChildRuntime& runtime, std::size_t index) {
     return {rt.config->name, balancer::settings_of(*rt.config)};
 }
 
+std::vector<status::WorkerHistory> history_snapshot(const ChildRuntime& runtime) {
+    std::vector<status::WorkerHistory> out;
+    if (!runtime.lb_shared_present()) return out;
+    const balancer::HistoryView& view = runtime.lb_shared().history();
+    const auto& ajp13 = runtime.workers().ajp13_workers();
+    for (std::size_t w = 0; w < view.size() && w < ajp13.size(); ++w) {
+        out.push_back({ajp13[w].name, balancer::read_history(view.ring(w))});
+    }
+    return out;
+}
+
 }  // namespace ajpgate::httpd

@@ -16,6 +16,9 @@ namespace ajpgate::httpd {
 // client addressed them, and the virtual hosts whose URI maps are listed.
 status::StatusPage take_snapshot(request_rec* r, ChildRuntime& runtime, const GlobalConfig& global);
 
+// cmd=history: a copy of every ajp13 worker's ring (empty without shared state).
+std::vector<status::WorkerHistory> history_snapshot(const ChildRuntime& runtime);
+
 // The current editable values of lb `index` / ajp13 worker `index` (config order).
 status::LbValues lb_values(ChildRuntime& runtime, std::size_t index);
 status::AjpValues ajp_values(ChildRuntime& runtime, std::size_t index);

@@ -1,5 +1,6 @@
 #include "status/render_common.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <type_traits>
 
@@ -18,7 +19,8 @@ bool needs_write(Command cmd) noexcept {
 }
 
 bool needs_target(Command cmd) noexcept {
-    return cmd != Command::list && cmd != Command::version && cmd != Command::dump;
+    return cmd != Command::list && cmd != Command::version && cmd != Command::dump && cmd != Command::history &&
+           cmd != Command::dashboard;
 }
 
 TimeText format_time(std::int64_t unix_seconds, bool html) {
@@ -128,6 +130,24 @@ const MemberView* shown_member(const LbView& lb, const RenderContext& context) {
         return nullptr;
     }
     return find_member(lb, request.sub_worker);
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u >= 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
 }
 
 }  // namespace ajpgate::status::detail

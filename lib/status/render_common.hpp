@@ -53,6 +53,11 @@ struct Rating {
 };
 Rating rate_members(const LbView& lb, const config::StatusWorker& settings);
 
+// `text` as a JSON string, quotes included: '"' and '\' escaped, every control byte and
+// every byte over 0x7e as \u00XX (names come from a properties file of no known encoding:
+// each byte stays one character, Latin-1 style). For mime=json and cmd=history.
+void append_json_string(std::string& out, std::string_view text);
+
 struct WorkerCounts {
     int lb = 0;
     int ajp = 0;

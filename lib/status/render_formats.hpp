@@ -12,6 +12,7 @@ std::string render_txt(const StatusPage& page, const RenderContext& context, con
 std::string render_xml(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_json(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_prometheus(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::string render_history(const StatusPage& page, const ActionResult& result);
 std::string render_html(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 
 }  // namespace ajpgate::status::detail

@@ -32,29 +32,6 @@ template <std::size_t N> bool among(const std::array<std::string_view, N>& set, 
     return std::find(set.begin(), set.end(), name) != set.end();
 }
 
-void quote(std::string& out, std::string_view text) {
-    out += '"';
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20 || u == 0x7f) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else if (u >= 0x80) {
-            // Not known to be UTF-8 (names come from a properties file): pass Latin-1 as \u00XX.
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
 void typed_value(std::string& out, std::string_view key, std::string_view value) {
     long long number = 0;
     const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
@@ -63,7 +40,7 @@ void typed_value(std::string& out, std::string_view key, std::string_view value)
     } else if (!among(kTextKeys, key) && !value.empty() && error == std::errc() && end == value.data() + value.size()) {
         out += std::to_string(number);  // canonical: no leading zeros, which JSON forbids
     } else {
-        quote(out, value);
+        append_json_string(out, value);
     }
 }
 
@@ -175,10 +152,10 @@ private:
         };
         for (const auto& [key, value] : node.values) {
             comma();
-            quote(out, key);
+            append_json_string(out, key);
             out += ':';
             if (node.name == "configuration") {
-                quote(out, value);  // the dumped properties stay text, as written
+                append_json_string(out, value);  // the dumped properties stay text, as written
             } else {
                 typed_value(out, key, value);
             }
@@ -194,7 +171,7 @@ private:
         }
         for (std::string_view name : names) {
             comma();
-            quote(out, name);
+            append_json_string(out, name);
             out += ':';
             const bool array = among(kRepeated, name);
             if (array) out += '[';

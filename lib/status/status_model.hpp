@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "balancer/history.hpp"
 #include "balancer/metrics.hpp"
 
 namespace ajpgate::status {
@@ -126,6 +127,12 @@ struct AjpWorkerView {
 // A worker of worker.list, in its order. Status workers are not shown (as in mod_jk).
 using WorkerView = std::variant<LbView, AjpWorkerView>;
 
+// cmd=history: one ajp13 worker's last hour (lib/balancer/history.hpp).
+struct WorkerHistory {
+    std::string name;
+    std::vector<balancer::HistorySample> samples;  // oldest first
+};
+
 struct StatusPage {
     std::string server_name;   // the request's server name
     int server_port = 0;
@@ -139,6 +146,8 @@ struct StatusPage {
     // is shown first as ServerRoot=..., as mod_jk's configuration map holds it.
     std::string server_root;
     std::vector<std::pair<std::string, std::string>> dump;
+    // cmd=history only (filled by the caller for that command: a copy of every ring).
+    std::vector<WorkerHistory> history;
 };
 
 }  // namespace ajpgate::status

@@ -18,6 +18,9 @@ int answer_status(Mime mime, const ActionResult& result) {
 
 Rendered render_status(const StatusPage& page, const RenderContext& context, const ActionResult& result) {
     const Mime mime = context.request ? context.request->mime : Mime::html;
+    if (context.request && context.request->cmd == Command::history) {
+        return {"application/json", detail::render_history(page, result), answer_status(Mime::json, result)};
+    }
     switch (mime) {
     case Mime::html:
         return {"text/html", detail::render_html(page, context, result)};

@@ -188,5 +188,37 @@ class JsonTest(MetricsCase):
             self.assertEqual(h.get("/jkstatus?cmd=show&w=nosuch&mime=xml")[0], 200)
 
 
+class HistoryTest(MetricsCase):
+    def test_history_holds_a_sample_per_interval_written_by_one_child(self):
+        with self.httpd() as h:
+            for i in range(20):
+                self.assertEqual(h.get(f"/app/h{i}", headers={"Connection": "close"})[0], 200)
+            h.get("/app/slow", headers={"X-Testd": "delay=300", "Connection": "close"})
+
+            def history():
+                status, headers, body = h.get("/jkstatus?cmd=history")
+                self.assertEqual(status, 200)
+                self.assertEqual(headers["Content-Type"], "application/json")
+                return json.loads(body)
+
+            def counted():
+                doc = history()
+                return sum(s["requests"] for w in doc["workers"] for s in w["samples"]) >= 21 and doc
+
+            # Samples are 10 s apart: the first within about 10 s of start-up.
+            doc = harness.wait_until(counted, 30, interval=1, what="a history sample with the requests")
+        self.assertEqual(doc["interval_seconds"], 10)
+        workers = {w["name"]: w["samples"] for w in doc["workers"]}
+        self.assertEqual(set(workers), {"was1", "was2", "solo"})
+        # Two children offered to write each interval; only one did: no interval twice.
+        for name, samples in workers.items():
+            stamps = [s["at"] for s in samples]
+            self.assertEqual(len(stamps), len(set(stamps)), name)
+        self.assertEqual(sum(s["requests"] for w in workers.values() for s in w), 21)
+        slowest = max(s["headers_p99_seconds"] for w in ("was1", "was2") for s in workers[w])
+        self.assertGreater(slowest, 0.25)
+        self.assertLessEqual(slowest, 0.5)
+
+
 if __name__ == "__main__":
     unittest.main()
