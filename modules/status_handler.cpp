@@ -72,6 +72,9 @@ int send(request_rec* r, const status::Rendered& answer) {
     ap_set_content_type(r, apr_pstrdup(r->pool, answer.content_type.c_str()));
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "Pragma", "no-cache");
+    for (const auto& [name, value] : answer.headers) {
+        apr_table_set(r->headers_out, name.c_str(), value.c_str());
+    }
     ap_set_content_length(r, static_cast<apr_off_t>(answer.body.size()));
     if (!r->header_only) ap_rwrite(answer.body.data(), static_cast<int>(answer.body.size()), r);
     return OK;
@@ -106,7 +109,9 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
 
     const std::optional<std::string_view> user = r->user ? std::optional<std::string_view>(r->user) : std::nullopt;
     status::StatusPage page = take_snapshot(r, runtime, global);
-    if (request.cmd == status::Command::history) page.history = history_snapshot(runtime);
+    if (request.cmd == status::Command::history || request.cmd == status::Command::dashboard) {
+        page.history = history_snapshot(runtime);
+    }
     status::ActionResult result;
     result.error = status::request_error(page, request, worker, !status::user_allowed(worker, user));
     if (!result.error && status::changes_state(request.cmd)) {

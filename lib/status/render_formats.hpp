@@ -1,7 +1,9 @@
 // The renderers behind render_status(), one per format. Internal to lib/status.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "status/status_render.hpp"
 
@@ -13,6 +15,8 @@ std::string render_xml(const StatusPage& page, const RenderContext& context, con
 std::string render_json(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_prometheus(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 std::string render_history(const StatusPage& page, const ActionResult& result);
+std::string render_dashboard(const StatusPage& page, const RenderContext& context, const ActionResult& result);
+std::optional<Rendered> dashboard_asset(std::string_view name);
 std::string render_html(const StatusPage& page, const RenderContext& context, const ActionResult& result);
 
 }  // namespace ajpgate::status::detail

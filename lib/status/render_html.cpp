@@ -136,6 +136,11 @@ void navigation(const View& view) {
     }
     if (viewing && !view.settings.read_only) read_only_control(view);
     if (viewing || cmd == Command::version) dump_control(view);
+    if (viewing) {
+        out.raw("<td>[");
+        view.link(Target{Command::dashboard}, "Dashboard");
+        out.raw("]</td>\n");
+    }
     if (viewing && (cmd == Command::list || !view.read_only)) {
         out.raw("<td>[").raw(cmd == Command::list ? "<b>S</b>=Show only this worker, " : "")
             .raw("<b>E</b>=Edit worker, <b>R</b>=Reset worker state, <b>T</b>=Try worker recovery]</td>\n");

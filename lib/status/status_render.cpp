@@ -5,6 +5,34 @@
 
 namespace ajpgate::status {
 
+namespace {
+
+// The dashboard and its files: nothing from elsewhere, nothing inline, no framing, no caching.
+void strict_headers(Rendered& answer) {
+    answer.headers = {{"Content-Security-Policy",
+                       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+                      {"X-Content-Type-Options", "nosniff"},
+                      {"Cache-Control", "no-store"},
+                      {"Referrer-Policy", "no-referrer"},
+                      {"X-Frame-Options", "DENY"}};
+}
+
+Rendered dashboard_answer(const StatusPage& page, const RenderContext& context, const ActionResult& result) {
+    Rendered answer;
+    if (const std::string* asset = context.request->find("asset")) {
+        const auto file = detail::dashboard_asset(*asset);
+        answer = file ? *file : Rendered{"text/plain", "no such file\n", 404, {}};
+    } else {
+        answer = {"text/html; charset=utf-8", detail::render_dashboard(page, context, result),
+                  result.error ? answer_status(Mime::json, result) : 200, {}};
+    }
+    strict_headers(answer);
+    return answer;
+}
+
+}  // namespace
+
 int answer_status(Mime mime, const ActionResult& result) {
     // mod_jk's formats answer 200 whatever happened (scripts read worker.result.type); ours
     // say it in the status code, which is what a JSON client or a scraper looks at.
@@ -18,6 +46,7 @@ int answer_status(Mime mime, const ActionResult& result) {
 
 Rendered render_status(const StatusPage& page, const RenderContext& context, const ActionResult& result) {
     const Mime mime = context.request ? context.request->mime : Mime::html;
+    if (context.request && context.request->cmd == Command::dashboard) return dashboard_answer(page, context, result);
     if (context.request && context.request->cmd == Command::history) {
         return {"application/json", detail::render_history(page, result), answer_status(Mime::json, result)};
     }

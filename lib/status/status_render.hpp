@@ -20,6 +20,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/worker_model.hpp"
 #include "status/status_model.hpp"
@@ -44,6 +46,8 @@ struct Rendered {
     std::string content_type;  // "text/html", "text/xml" or "text/plain" (mod_jk: no charset)
     std::string body;
     int status = 200;          // mod_jk's formats: always 200; json and prometheus: answer_status()
+    // More response headers (the dashboard's Content-Security-Policy and friends).
+    std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // The HTTP status of an answer: 200 for mod_jk's formats, errors included (as mod_jk); for
