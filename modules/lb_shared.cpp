@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <ctime>
 
 #include <unixd.h>
@@ -104,6 +105,8 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
     shared->bytes_ = aligned(balancer::ajp_state_bytes(ajp13.size()));
     const std::size_t history_offset = shared->bytes_;
     shared->bytes_ += aligned(balancer::history_bytes(ajp13.size()));
+    const std::size_t actions_offset = shared->bytes_;
+    shared->bytes_ += aligned(sizeof(balancer::ActionLog));
     std::vector<std::size_t> offsets;
     for (const auto& lb : lbs) {
         const std::size_t need = balancer::lb_state_bytes(lb);
@@ -120,6 +123,7 @@ std::shared_ptr<LbShared> LbShared::create(apr_pool_t* pool, const config::Worke
     auto* base = static_cast<std::byte*>(memory);
     std::memset(base, 0, shared->bytes_);
     const std::int64_t now = std::time(nullptr);
+    shared->actions_ = new (base + actions_offset) balancer::ActionLog{};  // zeroed above: empty
     if (!ajp13.empty()) {
         shared->ajp_ = balancer::init_ajp_state({base, balancer::ajp_state_bytes(ajp13.size())}, ajp13, now);
         if (!shared->ajp_.valid()) {

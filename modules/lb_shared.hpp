@@ -13,6 +13,7 @@
 
 #include <apr_shm.h>
 
+#include "balancer/action_log.hpp"
 #include "balancer/ajp_state.hpp"
 #include "balancer/history.hpp"
 #include "balancer/lb_state.hpp"
@@ -36,6 +37,8 @@ public:
     balancer::AjpSlot& ajp(std::size_t index) const { return ajp_.slot(index); }
     // The last hour of every ajp13 worker (lib/balancer/history.hpp), same index.
     const balancer::HistoryView& history() const noexcept { return history_; }
+    // The status worker's last changes, shown by the dashboard (null: no shared memory).
+    balancer::ActionLog* actions() const noexcept { return actions_; }
     std::size_t bytes() const noexcept { return bytes_; }
 
     // Called by every child's background thread each second: when this process wins the
@@ -46,6 +49,7 @@ private:
     std::vector<balancer::LbStateView> views_;
     balancer::AjpStateView ajp_;
     balancer::HistoryView history_;
+    balancer::ActionLog* actions_ = nullptr;
     std::size_t bytes_ = 0;
 };
 

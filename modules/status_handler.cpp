@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "modules/jk_log_file.hpp"
+#include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
 #include "modules/status_actions.hpp"
 #include "modules/status_snapshot.hpp"
@@ -118,6 +119,10 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
         const ActionOutcome outcome = run_action(runtime, request, worker, r);
         for (const auto& change : outcome.changes) {
             logger.log(log::Level::info, msg::status_change, change + " (" + who(r) + ")");
+            if (runtime.lb_shared_present() && runtime.lb_shared().actions()) {
+                balancer::append_action(*runtime.lb_shared().actions(), apr_time_sec(r->request_time),
+                                        change + " (" + who(r) + ")");
+            }
         }
         result.error = outcome.error;
     }
@@ -125,6 +130,9 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
         logger.log(log::Level::warn, msg::status_refused, "Status worker '" + worker.name + "': " + *result.error +
                                                               " (" + std::string(status::to_string(request.cmd)) + " " +
                                                               who(r) + ")");
+    }
+    if (runtime.lb_shared_present() && runtime.lb_shared().actions()) {
+        page.admin_actions = balancer::read_actions(*runtime.lb_shared().actions());  // after this request's own
     }
     status::RenderContext context;
     context.settings = &worker;

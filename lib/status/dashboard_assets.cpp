@@ -43,6 +43,8 @@ polyline{fill:none;stroke-width:1.5;vector-effect:non-scaling-stroke}
 form.drain{margin-top:.4em}
 button{font:inherit;padding:.2em .8em;border-radius:4px;border:1px solid #888;background:#fff;cursor:pointer}
 footer{padding:1em;color:#666;font-size:.8em}
+.actions ol{margin:.2em 0;padding-left:1.4em;font-size:.9em}
+.actions time{color:#555;margin-right:.4em}
 .error{color:#c62828}
 @media (max-width:480px){.cards{grid-template-columns:1fr}header a{margin-left:0}}
 )CSS";
@@ -153,6 +155,16 @@ constexpr std::string_view kJs = R"JS('use strict';
     last = now;
     lastT = t;
     draw();
+    const list = document.getElementById('actions');
+    if (list && doc.admin_actions) {
+      list.replaceChildren(...doc.admin_actions.map(function (a) {
+        const li = document.createElement('li');
+        const time = document.createElement('time');
+        time.textContent = new Date(a.at * 1000).toLocaleString();
+        li.append(time, ' ' + a.text);
+        return li;
+      }));
+    }
   }
   function poll() {
     fetch(jsonUrl, {cache: 'no-store', credentials: 'same-origin'})

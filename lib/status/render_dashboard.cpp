@@ -184,6 +184,12 @@ std::string render_dashboard(const StatusPage& page, const RenderContext& contex
         }
     }
     if (heading) out.raw("</div></section>\n");
+    out.raw("<section class=\"actions\"><h2>Last admin actions</h2><ol id=\"actions\">");
+    for (const balancer::Action& action : page.admin_actions) {
+        out.raw("<li><time>").text(format_time(action.at, true).datetime).raw("</time> ").text(action.text).raw("</li>");
+    }
+    if (page.admin_actions.empty()) out.raw("<li class=\"none\">none since start-up</li>");
+    out.raw("</ol></section>\n");
     out.raw("</main>\n<footer>Charts: the last hour, one point per 10 s (the history ring), then one per 2 s "
             "while this page is open. Colours: green OK, amber recovering, red in error; a dashed card is "
             "disabled, a grey one stopped.</footer>\n</body></html>\n");

@@ -199,7 +199,18 @@ private:
 std::string render_json(const StatusPage& page, const RenderContext& context, const ActionResult& result) {
     JsonEmitter emitter;
     Walk<JsonEmitter>(page, context, emitter).run(result);
-    return emitter.take();
+    std::string out = emitter.take();  // "{...}\n"
+    if (!page.admin_actions.empty() && out.size() >= 2) {
+        std::string actions = ",\"admin_actions\":[";
+        for (std::size_t i = 0; i < page.admin_actions.size(); ++i) {
+            actions += i ? ",{\"at\":" : "{\"at\":";
+            actions += std::to_string(page.admin_actions[i].at) + ",\"text\":";
+            append_json_string(actions, page.admin_actions[i].text);
+            actions += '}';
+        }
+        out.insert(out.size() - 2, actions + "]");
+    }
+    return out;
 }
 
 }  // namespace ajpgate::status::detail

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "balancer/action_log.hpp"
 #include "balancer/history.hpp"
 #include "balancer/metrics.hpp"
 
@@ -148,6 +149,8 @@ struct StatusPage {
     std::vector<std::pair<std::string, std::string>> dump;
     // cmd=history only (filled by the caller for that command: a copy of every ring).
     std::vector<WorkerHistory> history;
+    // The status worker's last changes, newest first (json and the dashboard show them).
+    std::vector<balancer::Action> admin_actions;
 };
 
 }  // namespace ajpgate::status

@@ -119,6 +119,12 @@ class DashboardInBrowser(unittest.TestCase):
                 _, _, prop = h.get("/jkstatus?cmd=show&w=lb&sw=was1&mime=prop")
                 self.assertIn(b"worker.was1.activation=DIS", prop)
                 self.assertEqual(d.find_element("css selector", '.worker[data-worker="was1"] .badge.activation').text, "DIS")
+                # The change is listed under the last admin actions, with who made it.
+                harness.wait_until(lambda: "'was1'" in d.find_element("id", "actions").text, 10, interval=0.5,
+                                   what="the drain in the last admin actions")
+                line = d.find_element("css selector", "#actions li").text
+                self.assertIn("from 'ACT' to 'DIS'", line)
+                self.assertIn("127.0.0.1", line)
 
                 shot = os.environ.get("AJPGATE_SCREENSHOT_DASHBOARD") or os.path.join(harness.build_dir(), "dashboard.png")
                 d.save_screenshot(shot)

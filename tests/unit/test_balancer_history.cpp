@@ -1,7 +1,11 @@
 // lib/balancer/history.hpp: one claim per interval across writers, samples as deltas of the
 // totals, latency quantiles from bucket deltas, and a ring that keeps the last hour in order.
+// lib/balancer/action_log.hpp: the last admin actions, newest first, long lines cut.
 #include <vector>
 
+#include <string>
+
+#include "balancer/action_log.hpp"
 #include "balancer/ajp_state.hpp"
 #include "balancer/history.hpp"
 #include "balancer/lb_state.hpp"
@@ -135,6 +139,20 @@ void test_totals_come_from_the_worker_and_its_memberships(void**) {
     assert_int_equal(t.failovers, 6);
 }
 
+void test_the_action_log_keeps_the_last_entries_newest_first(void**) {
+    std::vector<balancer::ActionLog> memory(1);  // zeroed: empty
+    balancer::ActionLog& log = memory[0];
+    assert_true(balancer::read_actions(log).empty());
+    for (int i = 0; i < 20; ++i) balancer::append_action(log, 100 + i, "change " + std::to_string(i));
+    const auto actions = balancer::read_actions(log);
+    assert_int_equal(actions.size(), balancer::kActionLogEntries);
+    assert_string_equal(actions.front().text.c_str(), "change 19");
+    assert_int_equal(actions.front().at, 119);
+    assert_string_equal(actions.back().text.c_str(), "change 4");
+    balancer::append_action(log, 200, std::string(1000, 'x'));
+    assert_int_equal(balancer::read_actions(log).front().text.size(), balancer::kSharedTextMax);
+}
+
 }  // namespace
 
 int main() {
@@ -144,6 +162,7 @@ int main() {
         cmocka_unit_test(test_samples_hold_the_intervals_deltas),
         cmocka_unit_test(test_the_ring_keeps_the_last_hour_in_order),
         cmocka_unit_test(test_totals_come_from_the_worker_and_its_memberships),
+        cmocka_unit_test(test_the_action_log_keeps_the_last_entries_newest_first),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
