@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "balancer/drain.hpp"
 #include "balancer/metrics.hpp"
 
 namespace ajpgate::status {
@@ -74,6 +75,12 @@ struct AjpCounters {
     balancer::AjpMetrics metrics{};
 };
 
+// A member's drain (cmd=drain), while one is on: its progress (lib/balancer/drain.hpp).
+struct DrainView {
+    balancer::DrainProgress progress;
+    std::int64_t started_at = 0;  // unix seconds
+};
+
 struct MemberView {
     AjpSettings ajp;
     AjpCounters counters;
@@ -93,6 +100,7 @@ struct MemberView {
     int time_to_recover_max = 0;
     std::uint64_t sticky_hits = 0;   // metrics, never reset (lb_state.hpp)
     std::uint64_t failovers = 0;
+    std::optional<DrainView> drain;  // nullopt: not being drained
 };
 
 struct LbView {

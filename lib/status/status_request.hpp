@@ -24,7 +24,8 @@
 
 namespace ajpgate::status {
 
-enum class Command : std::uint8_t { unknown, list, show, edit, update, reset, recover, version, dump };
+// drain is ajpgate's own (status_drain.hpp).
+enum class Command : std::uint8_t { unknown, list, show, edit, update, reset, recover, version, dump, drain };
 // json and prometheus are ajpgate's own (render_json.cpp, render_prometheus.cpp).
 enum class Mime : std::uint8_t { unknown, html, xml, prop, txt, json, prometheus };
 
