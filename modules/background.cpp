@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "modules/background_jobs.hpp"
+#include "modules/drain_checks.hpp"
 #include "modules/host_retries.hpp"
 #include "modules/messages.hpp"
 #include "modules/pool_object.hpp"
@@ -56,7 +57,10 @@ private:
 
     void run_tick(BackgroundJobs& jobs) {
         jobs.reap();
-        if (runtime_->lb_shared_present()) run_lb_recovery(*runtime_, jobs, logger_);
+        if (runtime_->lb_shared_present()) {
+            run_lb_recovery(*runtime_, jobs, logger_);
+            run_drain_checks(*runtime_, logger_);
+        }
         if (jobs.running(upkeep_job)) return;
         const auto now = transport::Clock::now();
         const bool hosts_due = hosts_.due(now);
