@@ -70,12 +70,13 @@ def fetch(port, path, session=None, timeout=5.0):
         conn.close()
 
 
-class ClusterCase(unittest.TestCase):
-    """One cluster for the whole class: was1 first, a session on it, then was2 (which takes
-    that session by state transfer). The tests run in name order; the kill test is last."""
+class WithCluster:
+    """A mixin for a TestCase class that runs one two-node cluster for all its tests (the
+    other suites that need the cluster use it too, without this file's tests)."""
 
     @classmethod
-    def setUpClass(cls):
+    def start_cluster(cls, between=None):
+        """was1, then `between()` (if any), then was2; skips without the module or Tomcat."""
         if not os.path.exists(module_path()):
             raise unittest.SkipTest("mod_jk.so not built at " + module_path())
         if not tomcat_available():
@@ -83,21 +84,16 @@ class ClusterCase(unittest.TestCase):
         cls.cluster = Cluster()
         try:
             cls.cluster.start("was1")
-            cls.early = cls.direct("was1", "/app/counter.jsp")
+            if between:
+                between()
             cls.cluster.start("was2")
         except Exception:
             cls.cluster.stop()
             raise
-        cls.figures = {}
 
     @classmethod
     def tearDownClass(cls):
         cls.cluster.stop()
-
-    @classmethod
-    def direct(cls, route, path, session=None):
-        """A request to a node's own HTTP connector, bypassing httpd."""
-        return fetch(cls.cluster[route].http_port, path, session)
 
     def new_session_on(self, h, route, tries=20):
         """A fresh session that the balancer placed on route (sessionless requests alternate)."""
@@ -107,6 +103,23 @@ class ClusterCase(unittest.TestCase):
             if r.node == route:
                 return r
         self.fail(f"no new session landed on {route} in {tries} requests")
+
+
+class ClusterCase(WithCluster, unittest.TestCase):
+    """One cluster for the whole class: was1 first, a session on it, then was2 (which takes
+    that session by state transfer). The tests run in name order; the kill test is last."""
+
+    @classmethod
+    def setUpClass(cls):
+        def early_session():
+            cls.early = cls.direct("was1", "/app/counter.jsp")
+        cls.start_cluster(early_session)
+        cls.figures = {}
+
+    @classmethod
+    def direct(cls, route, path, session=None):
+        """A request to a node's own HTTP connector, bypassing httpd."""
+        return fetch(cls.cluster[route].http_port, path, session)
 
     # --- 0. the cluster itself --------------------------------------------------------------
 

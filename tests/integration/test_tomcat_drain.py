@@ -16,42 +16,18 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import wait_until  # noqa: E402
-from httpd import Httpd, module_path  # noqa: E402
+from httpd import Httpd  # noqa: E402
 from test_drain import member  # noqa: E402
-from test_tomcat_cluster import SEED_HTTPD, Load, fetch  # noqa: E402
-from tomcat import tomcat_available  # noqa: E402
-from tomcat_cluster import Cluster, lb_workers  # noqa: E402
+from test_tomcat_cluster import SEED_HTTPD, Load, WithCluster, fetch  # noqa: E402
+from tomcat_cluster import lb_workers  # noqa: E402
 
 DRAIN_IDLE = 2
 
 
-class TomcatDrainTest(unittest.TestCase):
+class TomcatDrainTest(WithCluster, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.path.exists(module_path()):
-            raise unittest.SkipTest("mod_jk.so not built at " + module_path())
-        if not tomcat_available():
-            raise unittest.SkipTest("Debian tomcat10 is not installed")
-        cls.cluster = Cluster()
-        try:
-            cls.cluster.start("was1")
-            cls.cluster.start("was2")
-        except Exception:
-            cls.cluster.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
-    def new_session_on(self, h, route, tries=20):
-        for _ in range(tries):
-            r = fetch(h.port, "/app/counter.jsp")
-            self.assertEqual(r.status, 200)
-            if r.node == route:
-                return r
-        self.fail(f"no new session landed on {route} in {tries} requests")
+        cls.start_cluster()
 
     def was1(self, h):
         status, _, body = h.get("/jkstatus?cmd=list&mime=json", headers={"Connection": "close"})
@@ -95,7 +71,7 @@ class TomcatDrainTest(unittest.TestCase):
                 if stopped_at is None and m["activation"] == "STP":
                     stopped_at = time.monotonic()
                 if phase == "drained":
-                    drained = m["drain"]
+                    drained, drained_at = m["drain"], time.monotonic()
                 time.sleep(0.1)
             _, _, page = h.get("/jkstatus")
             load.join(after_kill=1.0)
@@ -103,7 +79,7 @@ class TomcatDrainTest(unittest.TestCase):
             failed = [r for r in replies if r.status != 200]
             figures.update(requests=len(replies), errors=len(failed), phases=phases,
                            migrate_to_stopped_s=round(stopped_at - migrate_at, 2) if stopped_at else None,
-                           migrate_to_drained_s=round(time.monotonic() - migrate_at, 2) if drained else None,
+                           migrate_to_drained_s=round(drained_at - migrate_at, 2) if drained else None,
                            drained=drained)
             self.assertIsNotNone(drained, figures)
             self.assertEqual(failed, [], figures)
