@@ -18,8 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from httpd import Httpd  # noqa: E402
 from test_drain import member  # noqa: E402
-from test_tomcat_cluster import SEED_HTTPD, Load, WithCluster, fetch  # noqa: E402
-from tomcat_cluster import lb_workers  # noqa: E402
+from test_tomcat_cluster import SEED_HTTPD, Load  # noqa: E402
+from tomcat_cluster import WithCluster, fetch, lb_workers  # noqa: E402
 
 DRAIN_IDLE = 2
 
