@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "modules/background_jobs.hpp"
+#include "modules/drain_checks.hpp"
 #include "modules/host_retries.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
@@ -61,6 +62,7 @@ private:
         if (runtime_->lb_shared_present()) {
             run_lb_recovery(*runtime_, jobs, logger_);
             runtime_->lb_shared().record_history(runtime_->workers(), std::time(nullptr));
+            run_drain_checks(*runtime_, logger_);
         }
         if (jobs.running(upkeep_job)) return;
         const auto now = transport::Clock::now();

@@ -9,6 +9,7 @@
 
 #include <apr_strings.h>
 
+#include "balancer/drain.hpp"
 #include "balancer/journey.hpp"
 #include "balancer/lb_admin.hpp"
 #include "balancer/selector.hpp"
@@ -144,6 +145,29 @@ void set_route_cookie(request_rec* r, const config::LbWorker& lb, const config::
     apr_table_set(r->err_headers_out, "Set-Cookie", apr_pstrdup(r->pool, value.c_str()));
 }
 
+// A drain counts the sessions the back end re-bound away from the member the request's route
+// named (lib/balancer/drain.hpp): the back end's Set-Cookie headers, read only while that
+// member is being drained.
+struct RebindScan {
+    std::string_view cookie;
+    std::string_view old_route;
+    bool rebound = false;
+};
+
+int scan_set_cookie(void* data, const char*, const char* value) {
+    auto* scan = static_cast<RebindScan*>(data);
+    if (value && balancer::rebinds_route(value, scan->cookie, scan->old_route)) scan->rebound = true;
+    return scan->rebound ? 0 : 1;
+}
+
+void count_rebind(request_rec* r, const config::LbWorker& lb, const balancer::LbStateView& view,
+                  const std::optional<std::size_t>& route_member, std::string_view cookie) {
+    if (!route_member || !balancer::draining(view, *route_member)) return;
+    RebindScan scan{cookie, lb.members[*route_member].route};
+    apr_table_do(scan_set_cookie, &scan, r->headers_out, "Set-Cookie", nullptr);
+    if (scan.rebound) balancer::note_rebind(view, *route_member);
+}
+
 // The lb's busy count (status worker) for as long as the request is inside it.
 class LbBusy {
 public:
@@ -258,6 +282,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     HttpdJourney port(r, cfg, runtime, lb, view, ctx, ext, names.cookie, client);
     const balancer::JourneyResult journey =
         balancer::run_journey(lb, view, ctx, balancer::method_kind(r->method), port);
+    if (journey.end == balancer::JourneyEnd::answered) count_rebind(r, lb, view, journey.route_member, names.cookie);
     const auto& first_member = journey.first_member;
     const auto& last_member = journey.last_member;
     if (first_member && runtime.lb_notes()) {

@@ -41,5 +41,6 @@ inline constexpr log::Code host_resolved{"AJPG0147"};    // info: a worker's hos
 inline constexpr log::Code background_failed{"AJPG0148"};  // error: a background tick failed (no memory, no thread)
 inline constexpr log::Code status_change{"AJPG0150"};      // info: the status worker changed a setting or state
 inline constexpr log::Code status_refused{"AJPG0151"};     // warn: a status request refused or failed
+inline constexpr log::Code drain_event{"AJPG0152"};       // info: a drain stopped its member (migrate) or is drained
 
 }  // namespace ajpgate::httpd::msg

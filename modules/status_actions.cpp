@@ -2,10 +2,13 @@
 
 #include <apr_network_io.h>
 
+#include "balancer/drain.hpp"
 #include "balancer/lb_admin.hpp"
 #include "balancer/lb_settings.hpp"
 #include "modules/lb_shared.hpp"
+#include "modules/monotonic_clock.hpp"
 #include "modules/status_snapshot.hpp"
+#include "status/status_drain.hpp"
 #include "status/status_edit.hpp"
 #include "status/status_messages.hpp"
 
@@ -48,6 +51,8 @@ void write_lb(ChildRuntime& runtime, std::size_t index, const status::LbValues& 
     }
     for (std::size_t m = 0; m < values.members.size(); ++m) {
         const auto& mv = values.members[m];
+        // An activation set by hand ends the member's drain: the administrator took over.
+        if (balancer::member_activation(view.member(m)) != mv.activation) balancer::end_drain(view, m);
         balancer::set_member_activation(view.member(m), mv.activation);
         if (balancer::shared(view.member(m).lbfactor).load() != mv.lbfactor) {
             balancer::set_member_lbfactor(view, m, mv.lbfactor);
@@ -149,6 +154,26 @@ ActionOutcome run_recover(ChildRuntime& runtime, const status::StatusRequest& re
     }
     out.changes.push_back("Status worker '" + status_name + "' marked worker '" + request.worker + "' sub worker '" +
                           request.sub_worker + "' for recovery");
+    return out;
+}
+
+ActionOutcome run_drain(ChildRuntime& runtime, const status::StatusRequest& request, const std::string& status_name) {
+    ActionOutcome out;
+    const auto ref = runtime.workers().find(request.worker);
+    const auto parse = status::parse_drain_order(request);
+    const auto m = ref && ref->type == config::WorkerType::lb ? member_index(runtime, ref->index, request.sub_worker)
+                                                               : std::nullopt;
+    if (!parse.order || !m) {
+        out.error = parse.error.value_or(std::string(status::messages::kDrainFailed));
+        return out;
+    }
+    const balancer::LbStateView& view = runtime.lb_shared().view(ref->index);
+    const auto before = balancer::to_string(balancer::member_activation(view.member(*m)));
+    if (!balancer::start_drain(view, *m, parse.order->mode, parse.order->drain_idle, monotonic_now())) {
+        out.error = std::string(status::messages::kDrainFailed);
+        return out;
+    }
+    out.changes.push_back(status::drain_change_text(status_name, request.worker, request.sub_worker, *parse.order, before));
     return out;
 }
 

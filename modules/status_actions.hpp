@@ -1,4 +1,4 @@
-// The status worker's changes (update, reset, recover) carried out on shared memory, so every
+// The status worker's changes (update, reset, recover, drain) carried out on shared memory, so every
 // httpd child sees them at once. What to change is decided in lib/status (status_edit.hpp);
 // this writes it through lib/balancer's API. Each change is logged by the caller.
 #pragma once
@@ -22,5 +22,7 @@ struct ActionOutcome {
 ActionOutcome run_update(ChildRuntime& runtime, const status::StatusRequest& request, const std::string& status_name);
 ActionOutcome run_reset(ChildRuntime& runtime, const status::StatusRequest& request, std::int64_t now_unix);
 ActionOutcome run_recover(ChildRuntime& runtime, const status::StatusRequest& request, const std::string& status_name);
+// cmd=drain (lib/status/status_drain.hpp); its parameters were checked by request_error.
+ActionOutcome run_drain(ChildRuntime& runtime, const status::StatusRequest& request, const std::string& status_name);
 
 }  // namespace ajpgate::httpd

@@ -2,6 +2,7 @@
 
 #include <apr_strings.h>
 
+#include "modules/drain_checks.hpp"
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
@@ -64,6 +65,7 @@ ActionOutcome run_action(ChildRuntime& runtime, const status::StatusRequest& req
     case status::Command::update: return run_update(runtime, request, worker.name);
     case status::Command::reset: return run_reset(runtime, request, apr_time_sec(r->request_time));
     case status::Command::recover: return run_recover(runtime, request, worker.name);
+    case status::Command::drain: return run_drain(runtime, request, worker.name);
     default: return {};
     }
 }
@@ -109,6 +111,7 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
     }
 
     const std::optional<std::string_view> user = r->user ? std::optional<std::string_view>(r->user) : std::nullopt;
+    run_drain_checks(runtime, logger);  // the progress shown is this moment's
     status::StatusPage page = take_snapshot(r, runtime, global);
     if (request.cmd == status::Command::history || request.cmd == status::Command::dashboard) {
         page.history = history_snapshot(runtime);

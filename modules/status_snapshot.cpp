@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "balancer/drain.hpp"
 #include "balancer/lb_admin.hpp"
 #include "balancer/snapshot.hpp"
 #include "modules/jk_log_file.hpp"
@@ -113,6 +114,8 @@ status::MemberView member_view(ChildRuntime& runtime, const config::LbWorker& lb
     v.errors = static_cast<std::uint32_t>(std::min<std::uint64_t>(snap.errors, UINT32_MAX));
     v.sticky_hits = snap.sticky_hits;
     v.failovers = snap.failovers;
+    const balancer::DrainProgress drain = balancer::drain_progress(view, m, balancer::Micros(clocks.mono_now));
+    if (drain.mode != balancer::DrainMode::none) v.drain = status::DrainView{drain, clocks.to_unix(drain.started.count())};
     // mod_jk shows the member's first unrecovered error, not the ajp13 worker's last one.
     v.counters.error_time = clocks.to_unix(snap.error_time.count());
     if (snap.state == balancer::MemberState::error) {

@@ -1,6 +1,7 @@
 // run_journey(): the lb's attempt loop over the request policy and the attempt budget.
 #include "balancer/journey.hpp"
 
+#include "balancer/drain.hpp"
 #include "balancer/lb_admin.hpp"
 #include "balancer/retry.hpp"
 
@@ -14,6 +15,11 @@ JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, 
     // without spending the budget (it cannot: each failed selection ends a round).
     for (int guard = 0; guard < 1024; ++guard) {
         const Selection pick = select_member(lb, state, request);
+        if (guard == 0 && pick.route_member) {
+            result.route_member = pick.route_member;
+            // Only a drain wants to know (drain.hpp); otherwise this is one relaxed load.
+            if (draining(state, *pick.route_member)) note_route_request(state, *pick.route_member, port.now());
+        }
         if (pick.forced_members > 0) port.forced_recovery(pick.forced_members);
         if (!pick) {
             result.refusal = pick.error;

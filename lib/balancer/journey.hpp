@@ -60,6 +60,7 @@ struct JourneyResult {
     std::optional<SelectError> refusal;    // the last selection that found no member
     std::optional<std::size_t> first_member;
     std::optional<std::size_t> last_member;
+    std::optional<std::size_t> route_member;  // the member the session's route names (Selection)
     int attempts = 0;
 };
 

@@ -44,6 +44,10 @@ enum class RuntimeActivation : std::uint8_t { active, disabled, stopped };
 // request allocates nothing.
 inline constexpr std::size_t kMaxMembers = 256;
 
+// Seconds of per-second counters a drain keeps of the requests carrying a member's route
+// (drain.hpp): more than the window it reports, so the oldest second shown is never reused.
+inline constexpr std::size_t kDrainRingSeconds = 16;
+
 struct alignas(8) MemberSlot {
     std::uint64_t lb_value;     // method's load value; the lowest is picked
     std::uint64_t lb_mult;      // weight: lcm(all lbfactors) / lbfactor
@@ -75,6 +79,18 @@ struct alignas(8) MemberSlot {
     // For the metrics views; only grow (a reset leaves them alone: lb_admin.hpp).
     std::uint64_t sticky_hits;  // answered here, picked by the session's route
     std::uint64_t failovers;    // answered here for a session another member (or none) was named by
+    // cmd=drain's record (drain.hpp): what was asked, and what requests and checks saw since.
+    std::int64_t drain_started;      // monotonic micros; 0: never drained
+    std::int64_t drain_last_route;   // last request carrying the member's route; 0 none since the start
+    std::int64_t drain_quiet_since;  // a check found nothing in flight and no pick since; 0: not quiet
+    std::int64_t drain_done;         // first check that found it drained; 0 not yet
+    std::uint64_t drain_elected;     // `elected` at the last check: a pick between checks is activity
+    std::uint64_t drain_rebinds;     // sessions re-bound away from this member during the drain
+    std::uint64_t drain_route_ring[kDrainRingSeconds];  // (second << 32) | requests in that second
+    std::int32_t drain_idle_s;       // both zero for this long: drained
+    std::uint8_t drain_mode;         // DrainMode
+    std::uint8_t drain_switched;     // migrate: the member was stopped
+    std::uint8_t drain_reserved[2];
 };
 
 struct alignas(8) LbHeader {
@@ -112,7 +128,7 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free &&
               "shared state needs lock-free atomics: a lock would not work across processes");
 
 inline constexpr std::uint32_t kLbStateMagic = 0x414a4c42;  // "AJLB"
-inline constexpr std::uint32_t kLbStateVersion = 3;
+inline constexpr std::uint32_t kLbStateVersion = 4;
 inline constexpr std::size_t kLbStateAlignment = alignof(LbHeader);
 
 // Bytes the state of an lb with `member_count` members needs (0 when over kMaxMembers).

@@ -98,10 +98,9 @@ std::optional<Found> best_in_domain(const Pass& p, std::string_view domain) {
     return Found{*member, PickReason::domain};
 }
 
-// One session route: its member, else the member's redirect, else its domain; a route that
-// names no member is tried as a domain.
-std::optional<Found> by_session_route(const Pass& p, std::string_view route) {
-    const auto member = find_route(p.lb, route);
+// One session route (naming `member`, if any): that member, else its redirect, else its
+// domain; a route that names no member is tried as a domain.
+std::optional<Found> by_session_route(const Pass& p, std::string_view route, std::optional<std::size_t> member) {
     if (!member) return best_in_domain(p, route);
     if (usable(p, *member, Use::sticky)) return Found{*member, PickReason::sticky};
     const config::LbMember& m = p.lb.members[*member];
@@ -115,19 +114,25 @@ std::optional<Found> by_session_route(const Pass& p, std::string_view route) {
 struct Choice {
     std::optional<Found> found;
     bool had_route = false;
+    std::optional<std::size_t> route_member;  // the member the first route naming one names
 };
+
+std::optional<Found> follow_route(const Pass& p, std::string_view route, Choice& choice) {
+    choice.had_route = true;
+    const auto member = find_route(p.lb, route);
+    if (!choice.route_member) choice.route_member = member;
+    return by_session_route(p, route, member);
+}
 
 Choice choose(const Pass& p) {
     Choice choice;
     const bool sticky = p.lb.sticky_session && !p.request.sticky_ignore;
     if (!p.request.forced_route.empty()) {
-        choice.had_route = true;
-        choice.found = by_session_route(p, p.request.forced_route);
+        choice.found = follow_route(p, p.request.forced_route, choice);
     } else if (sticky) {
         for (const SessionId& id : p.request.sessions) {
             if (id.route.empty()) continue;
-            choice.had_route = true;
-            choice.found = by_session_route(p, id.route);
+            choice.found = follow_route(p, id.route, choice);
             if (choice.found) break;
         }
     }
@@ -203,6 +208,7 @@ Selection select_member(const config::LbWorker& lb, const LbStateView& state, Re
         result.forced_members = force_recovery(pass);
         if (result.forced_members > 0) choice = choose(pass);
     }
+    result.route_member = choice.route_member;
     if (!choice.found) {
         result.error = choice.had_route && lb.sticky_session_force ? SelectError::sticky_forced
                                                                    : SelectError::none_usable;

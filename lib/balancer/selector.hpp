@@ -70,6 +70,9 @@ struct Selection {
     SelectError error = SelectError::none_usable;
     bool followed_session = false;   // chosen by the session route (sticky/redirect/domain)
     std::uint32_t forced_members = 0;  // members put into ERR/FRC by this call
+    // The member the request's session route names (the first route naming one), wherever
+    // the request went: a drain counts the requests of its sessions (drain.hpp).
+    std::optional<std::size_t> route_member;
 
     explicit operator bool() const noexcept { return member.has_value(); }
 };

@@ -11,7 +11,7 @@ bool shows_head(Command cmd) noexcept {
 }
 
 bool is_action(Command cmd) noexcept {
-    return cmd == Command::update || cmd == Command::reset || cmd == Command::recover;
+    return cmd == Command::update || cmd == Command::reset || cmd == Command::recover || cmd == Command::drain;
 }
 
 bool needs_write(Command cmd) noexcept {

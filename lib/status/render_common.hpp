@@ -17,7 +17,7 @@ namespace ajpgate::status::detail {
 // ---- mod_jk's status_cmd_props() ----------------------------------------------------------
 // list/show/version/dump print time and software after the server line.
 bool shows_head(Command cmd) noexcept;
-// update/reset/recover answer with nothing but their result.
+// update/reset/recover/drain answer with nothing but their result.
 bool is_action(Command cmd) noexcept;
 // edit/update/reset/recover are refused in read-only mode.
 bool needs_write(Command cmd) noexcept;

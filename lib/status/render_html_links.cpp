@@ -7,7 +7,7 @@ namespace ajpgate::status::detail::html {
 namespace {
 
 bool remembers_origin(Command cmd) {
-    return cmd == Command::edit || cmd == Command::reset || cmd == Command::recover;
+    return cmd == Command::edit || cmd == Command::reset || cmd == Command::recover || cmd == Command::drain;
 }
 
 Command or_list(Command cmd) {

@@ -1,9 +1,11 @@
 // The HTML sections of cmd=list and cmd=show: each lb (configuration, summary, members with
-// their S|E|R|T actions), each ajp worker, their URI maps, and the legend. Links only view;
-// reset and recover are POST buttons (render_html.hpp).
+// their S|E|R|T actions and a line per member being drained), each ajp worker, their URI maps,
+// and the legend. Links only view; reset and recover are POST buttons (render_html.hpp).
 #include "status/render_html.hpp"
 
 #include <type_traits>
+
+#include "status/status_drain.hpp"
 
 namespace ajpgate::status::detail::html {
 
@@ -212,6 +214,12 @@ void lb_members(const View& view, const LbView& lb, const MemberView* only) {
         if (!only || only == &m) member_row(view, lb, m, only == &m);
     }
     out.raw("</table>\n");
+    for (const MemberView& m : lb.members) {
+        if ((!only || only == &m) && m.drain) {
+            out.raw("<p class=\"drain\">Drain of <b>").text(m.ajp.name).raw("</b>: ").text(drain_summary(*m.drain))
+                .raw("</p>\n");
+        }
+    }
     if (!view.read_only) write_mass_edit_choice(view, lb);
 }
 

@@ -4,7 +4,7 @@
 // (balancer, member, ajp, map) are arrays. Unlike the XML, an ajp worker's maps are inside
 // its own object rather than beside it. Each member and ajp worker also carries "metrics":
 // the never-reset counters and latency histograms the Prometheus view shows, so a client
-// (the dashboard) computes rates from two polls.
+// (the dashboard) computes rates from two polls; a member being drained carries "drain".
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -15,6 +15,7 @@
 
 #include "status/render_formats.hpp"
 #include "status/render_walk.hpp"
+#include "status/status_drain.hpp"
 
 namespace ajpgate::status::detail {
 
@@ -48,6 +49,7 @@ struct Node {
     std::string name;
     std::vector<std::pair<std::string, std::string>> values;
     std::string metrics;  // a ready JSON object, or empty
+    std::string drain;    // a member's drain (status_drain.hpp), or empty
     std::vector<std::unique_ptr<Node>> children;
 };
 
@@ -113,6 +115,7 @@ public:
         }
         if constexpr (std::is_same_v<Item, keys::AjpItem>) {
             node->metrics = metrics_object(*item.counters, item.member);
+            if (item.member && item.member->drain) node->drain = drain_json(*item.member->drain);
         }
         if constexpr (std::is_same_v<Item, keys::LbItem>) {
             node->values.emplace_back("unavailable_total", std::to_string(item.lb->unavailable));
@@ -164,6 +167,10 @@ private:
             comma();
             out += "\"metrics\":" + node.metrics;
         }
+        if (!node.drain.empty()) {
+            comma();
+            out += "\"drain\":" + node.drain;
+        }
         // Children grouped by name, in the order each name first appears.
         std::vector<std::string_view> names;
         for (const auto& child : node.children) {
@@ -190,7 +197,7 @@ private:
         out += '}';
     }
 
-    Node root_{"status", {}, {}, {}};
+    Node root_{"status", {}, {}, {}, {}};
     std::vector<Node*> stack_;
 };
 

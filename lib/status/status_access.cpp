@@ -15,7 +15,7 @@ std::string lower(std::string_view text) {
 }  // namespace
 
 bool changes_state(Command cmd) noexcept {
-    return cmd == Command::update || cmd == Command::reset || cmd == Command::recover;
+    return cmd == Command::update || cmd == Command::reset || cmd == Command::recover || cmd == Command::drain;
 }
 
 bool refused_as_cross_site(Command cmd, const BrowserHints& hints) {

@@ -2,7 +2,7 @@
 // read-only: user_allowed, is_read_only and request_error in status_render.hpp).
 //
 // Against cross-site request forgery: a request that would change something (update, reset,
-// recover) and whose browser says it comes from another site (Sec-Fetch-Site cross-site or
+// recover, drain) and whose browser says it comes from another site (Sec-Fetch-Site cross-site or
 // same-site, or an Origin that is not this server's) is refused with HTTP 403 and changes
 // nothing. curl and scripts send neither header and keep working; a page elsewhere cannot
 // make an administrator's browser disable a node.

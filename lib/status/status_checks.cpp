@@ -5,6 +5,7 @@
 
 #include "config/uri_pattern.hpp"
 #include "status/render_common.hpp"
+#include "status/status_drain.hpp"
 #include "status/status_messages.hpp"
 #include "status/status_render.hpp"
 
@@ -102,7 +103,9 @@ std::optional<std::string> request_error(const StatusPage& page, const StatusReq
         return message(messages::kInvalidMime);
     }
     if (detail::needs_target(request.cmd)) {
-        return check_target(page, request, request.cmd == Command::update);
+        auto error = check_target(page, request, request.cmd == Command::update);
+        if (!error && request.cmd == Command::drain) error = parse_drain_order(request).error;
+        return error;
     }
     return std::nullopt;
 }

@@ -26,5 +26,7 @@ inline constexpr std::string_view kUnknownSubWorker = "could not find sub worker
 inline constexpr std::string_view kUpdateFailed = "Update failed";
 inline constexpr std::string_view kResetFailed = "Reset failed";
 inline constexpr std::string_view kRecoverFailed = "Marking worker for recovery failed";
+// ajpgate's own command (status_drain.hpp).
+inline constexpr std::string_view kDrainFailed = "Drain failed";
 
 }  // namespace ajpgate::status::messages

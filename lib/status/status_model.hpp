@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "balancer/action_log.hpp"
+#include "balancer/drain.hpp"
 #include "balancer/history.hpp"
 #include "balancer/metrics.hpp"
 
@@ -76,6 +77,12 @@ struct AjpCounters {
     balancer::AjpMetrics metrics{};
 };
 
+// A member's drain (cmd=drain), while one is on: its progress (lib/balancer/drain.hpp).
+struct DrainView {
+    balancer::DrainProgress progress;
+    std::int64_t started_at = 0;  // unix seconds
+};
+
 struct MemberView {
     AjpSettings ajp;
     AjpCounters counters;
@@ -95,6 +102,7 @@ struct MemberView {
     int time_to_recover_max = 0;
     std::uint64_t sticky_hits = 0;   // metrics, never reset (lb_state.hpp)
     std::uint64_t failovers = 0;
+    std::optional<DrainView> drain;  // nullopt: not being drained
 };
 
 struct LbView {

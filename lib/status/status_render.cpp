@@ -40,7 +40,10 @@ int answer_status(Mime mime, const ActionResult& result) {
     const std::string_view e = *result.error;
     if (e == messages::kAccessDenied || e == messages::kReadOnly) return 403;
     if (e == messages::kUnknownWorker || e == messages::kUnknownSubWorker) return 404;
-    if (e == messages::kUpdateFailed || e == messages::kResetFailed || e == messages::kRecoverFailed) return 409;
+    if (e == messages::kUpdateFailed || e == messages::kResetFailed || e == messages::kRecoverFailed ||
+        e == messages::kDrainFailed) {
+        return 409;
+    }
     return 400;  // the request itself: parse errors, unknown command, missing or bad parameters
 }
 

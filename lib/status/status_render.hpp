@@ -85,7 +85,8 @@ bool user_allowed(const config::StatusWorker& settings, std::optional<std::strin
 
 // The error decided before any command runs, in mod_jk's order: a malformed request, access
 // denied (this one replaces the former), read-only, unknown command, unknown mime, then
-// check_target for show/edit/update/reset/recover (wildcards only for update).
+// check_target for show/edit/update/reset/recover/drain (wildcards only for update), and
+// cmd=drain's own parameters (status_drain.hpp).
 std::optional<std::string> request_error(const StatusPage& page, const StatusRequest& request,
                                          const config::StatusWorker& settings, bool access_denied);
 

@@ -11,9 +11,9 @@ namespace {
 constexpr std::string_view kMaskedChars = "<>?\"";
 constexpr char kMask = '@';
 
-constexpr std::array<std::string_view, 11> kCommandNames{"unknown", "list",    "show",    "edit",
-                                                         "update",  "reset",   "recover", "version",
-                                                         "dump",    "history", "dashboard"};
+constexpr std::array<std::string_view, 12> kCommandNames{"unknown", "list",    "show",      "edit",
+                                                         "update",  "reset",   "recover",   "version",
+                                                         "dump",    "history", "dashboard", "drain"};
 constexpr std::array<std::string_view, 7> kMimeNames{"unknown", "html", "xml", "prop", "txt", "json", "prometheus"};
 
 std::string masked(std::string_view text) {

@@ -24,8 +24,11 @@
 
 namespace ajpgate::status {
 
-// history and dashboard are ajpgate's own (render_history.cpp, render_dashboard.cpp).
-enum class Command : std::uint8_t { unknown, list, show, edit, update, reset, recover, version, dump, history, dashboard };
+// history, dashboard and drain are ajpgate's own (render_history.cpp, render_dashboard.cpp,
+// status_drain.hpp).
+enum class Command : std::uint8_t {
+    unknown, list, show, edit, update, reset, recover, version, dump, history, dashboard, drain
+};
 // json and prometheus are ajpgate's own (render_json.cpp, render_prometheus.cpp).
 enum class Mime : std::uint8_t { unknown, html, xml, prop, txt, json, prometheus };
 

@@ -9,7 +9,6 @@ after the node restarts on the same AJP port.
 The measured failover figures are printed and, if AJPGATE_FAILOVER_REPORT names a file,
 written there as JSON. Run: AJPGATE_BUILD=<build dir> python3 tests/integration/run.py tomcat_cluster"""
 import collections
-import http.client
 import json
 import os
 import re
@@ -21,9 +20,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from httpd import Httpd, module_path  # noqa: E402
-from tomcat import tomcat_available  # noqa: E402
-from tomcat_cluster import Cluster, lb_workers  # noqa: E402
+from httpd import Httpd  # noqa: E402
+from tomcat_cluster import WithCluster, fetch, lb_workers  # noqa: E402
 
 SEED_HTTPD = """JkWorkersFile workers.properties
 JkLogFile logs/mod_jk.log
@@ -36,77 +34,21 @@ JkMount /* loadbalancer
 # request that happened to run it; 1 s keeps that stall below the clients' timeout.
 RECOVERY = ("worker.loadbalancer.recover_time=2\nworker.maintain=1\n"
             "worker.was1.ping_timeout=1000\nworker.was2.ping_timeout=1000\n")
-COOKIE = re.compile(r"JSESSIONID=([^;]+)")
-
-
-class Reply:
-    """One exchange as a browser would keep it: status, serving node, session id, counter."""
-
-    def __init__(self, status, headers, body, started, ended):
-        self.status = status
-        self.node = headers.get("X-Node") if headers else None
-        text = body.decode("utf-8", "replace") if body else ""
-        fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
-        self.session = fields.get("session")
-        self.count = int(fields["count"]) if "count" in fields else None
-        cookies = headers.get_all("Set-Cookie") if headers else None
-        self.set_cookie = next((m.group(1) for c in cookies or [] if (m := COOKIE.search(c))), None)
-        self.started = started
-        self.ended = ended
-
-
-def fetch(port, path, session=None, timeout=5.0):
-    """GET path through httpd on a fresh connection, the session (if any) as a cookie.
-    Network errors and timeouts are answers with status 0, so a load loop counts them."""
-    started = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Cookie": "JSESSIONID=" + session} if session else {})
-        r = conn.getresponse()
-        return Reply(r.status, r.headers, r.read(), started, time.monotonic())
-    except (OSError, http.client.HTTPException):
-        return Reply(0, None, b"", started, time.monotonic())
-    finally:
-        conn.close()
-
-
-class ClusterCase(unittest.TestCase):
+class ClusterCase(WithCluster, unittest.TestCase):
     """One cluster for the whole class: was1 first, a session on it, then was2 (which takes
     that session by state transfer). The tests run in name order; the kill test is last."""
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.exists(module_path()):
-            raise unittest.SkipTest("mod_jk.so not built at " + module_path())
-        if not tomcat_available():
-            raise unittest.SkipTest("Debian tomcat10 is not installed")
-        cls.cluster = Cluster()
-        try:
-            cls.cluster.start("was1")
+        def early_session():
             cls.early = cls.direct("was1", "/app/counter.jsp")
-            cls.cluster.start("was2")
-        except Exception:
-            cls.cluster.stop()
-            raise
+        cls.start_cluster(early_session)
         cls.figures = {}
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
 
     @classmethod
     def direct(cls, route, path, session=None):
         """A request to a node's own HTTP connector, bypassing httpd."""
         return fetch(cls.cluster[route].http_port, path, session)
-
-    def new_session_on(self, h, route, tries=20):
-        """A fresh session that the balancer placed on route (sessionless requests alternate)."""
-        for _ in range(tries):
-            r = fetch(h.port, "/app/counter.jsp")
-            self.assertEqual(r.status, 200)
-            if r.node == route:
-                return r
-        self.fail(f"no new session landed on {route} in {tries} requests")
 
     # --- 0. the cluster itself --------------------------------------------------------------
 

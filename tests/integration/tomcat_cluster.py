@@ -3,13 +3,19 @@
 with static membership over loopback, since multicast does not reach across 127.0.0.1.
 
 ClusterNode wraps tomcat.TomcatNode: its ports (HTTP, AJP, cluster receiver) are chosen once
-and kept, so a node killed with kill -9 comes back on the same AJP port the balancer knows."""
+and kept, so a node killed with kill -9 comes back on the same AJP port the balancer knows.
+fetch() is one browser-like exchange through httpd; WithCluster runs one cluster for a test
+class (test_tomcat_cluster.py, test_tomcat_drain.py)."""
+import http.client
 import os
+import re
 import signal
 import time
+import unittest
 
 import harness
-from tomcat import TomcatNode
+from httpd import module_path
+from tomcat import TomcatNode, tomcat_available
 
 # Tribes identifies a member by host, port and a 16-byte unique id; node i gets {0,...,0,i}.
 def unique_id(index):
@@ -144,3 +150,72 @@ def lb_workers(cluster, factors=None, extra=""):
         text += (f"\nworker.{route}.type=ajp13\nworker.{route}.host=127.0.0.1\nworker.{route}.port={node.ajp_port}\n"
                  f"worker.{route}.lbfactor={factors.get(route, 1)}\n")
     return text + extra
+
+
+COOKIE = re.compile(r"JSESSIONID=([^;]+)")
+
+
+class Reply:
+    """One exchange as a browser would keep it: status, serving node, session id, counter."""
+
+    def __init__(self, status, headers, body, started, ended):
+        self.status = status
+        self.node = headers.get("X-Node") if headers else None
+        text = body.decode("utf-8", "replace") if body else ""
+        fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+        self.session = fields.get("session")
+        self.count = int(fields["count"]) if "count" in fields else None
+        cookies = headers.get_all("Set-Cookie") if headers else None
+        self.set_cookie = next((m.group(1) for c in cookies or [] if (m := COOKIE.search(c))), None)
+        self.started = started
+        self.ended = ended
+
+
+def fetch(port, path, session=None, timeout=5.0):
+    """GET path through httpd on a fresh connection, the session (if any) as a cookie.
+    Network errors and timeouts are answers with status 0, so a load loop counts them."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Cookie": "JSESSIONID=" + session} if session else {})
+        r = conn.getresponse()
+        return Reply(r.status, r.headers, r.read(), started, time.monotonic())
+    except (OSError, http.client.HTTPException):
+        return Reply(0, None, b"", started, time.monotonic())
+    finally:
+        conn.close()
+
+
+class WithCluster:
+    """A mixin for a TestCase class that runs one two-node cluster for all its tests (the
+    other suites that need the cluster use it too, without this file's tests)."""
+
+    @classmethod
+    def start_cluster(cls, between=None):
+        """was1, then `between()` (if any), then was2; skips without the module or Tomcat."""
+        if not os.path.exists(module_path()):
+            raise unittest.SkipTest("mod_jk.so not built at " + module_path())
+        if not tomcat_available():
+            raise unittest.SkipTest("Debian tomcat10 is not installed")
+        cls.cluster = Cluster()
+        try:
+            cls.cluster.start("was1")
+            if between:
+                between()
+            cls.cluster.start("was2")
+        except Exception:
+            cls.cluster.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.stop()
+
+    def new_session_on(self, h, route, tries=20):
+        """A fresh session that the balancer placed on route (sessionless requests alternate)."""
+        for _ in range(tries):
+            r = fetch(h.port, "/app/counter.jsp")
+            self.assertEqual(r.status, 200)
+            if r.node == route:
+                return r
+        self.fail(f"no new session landed on {route} in {tries} requests")

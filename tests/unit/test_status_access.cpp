@@ -23,7 +23,7 @@ status::BrowserHints from(std::optional<std::string> site, std::optional<std::st
 }
 
 void test_cross_site_changes_refused(void**) {
-    for (Command c : {Command::update, Command::reset, Command::recover}) {
+    for (Command c : {Command::update, Command::reset, Command::recover, Command::drain}) {
         assert_false(status::refused_as_cross_site(c, from(std::nullopt, std::nullopt)));  // curl: no hints
         assert_true(status::refused_as_cross_site(c, from("cross-site", std::nullopt)));
         assert_true(status::refused_as_cross_site(c, from("same-site", std::nullopt)));

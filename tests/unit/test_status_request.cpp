@@ -33,7 +33,8 @@ void test_commands_and_mimes(void**) {
         Command cmd;
     } const commands[] = {{"list", Command::list},       {"show", Command::show},      {"edit", Command::edit},
                           {"update", Command::update},   {"reset", Command::reset},    {"recover", Command::recover},
-                          {"version", Command::version}, {"dump", Command::dump},      {"LIST", Command::unknown},
+                          {"version", Command::version}, {"dump", Command::dump},      {"drain", Command::drain},
+                          {"LIST", Command::unknown},
                           {"", Command::unknown},        {"unknown", Command::unknown}};
     for (const auto& c : commands) {
         assert_int_equal(static_cast<int>(parse_status_request(std::string("cmd=") + c.text).cmd),
