@@ -10,9 +10,11 @@
 #include <apr_strings.h>
 
 #include "log/log.hpp"
+#include "log/request_id.hpp"
 #include "log/request_log_format.hpp"
 #include "log/stamp_format.hpp"
 #include "modules/httpd.hpp"
+#include "modules/request_id.hpp"
 
 namespace ajpgate::httpd {
 
@@ -229,6 +231,24 @@ const char* set_indicator(cmd_parms* cmd, void*, const char* value) {
     return nullptr;
 }
 
+// JkRequestIdAttribute On | Off | name (log/request_id.hpp says which names).
+const char* set_request_id_attribute(cmd_parms* cmd, void*, const char* value) {
+    auto& cfg = config_of(cmd);
+    if (!strcasecmp(value, "on") || !strcasecmp(value, "off")) {
+        const bool on = !strcasecmp(value, "on");
+        cfg.request_id_attribute = on ? default_request_id_attribute : "";  // "": Off
+        return nullptr;
+    }
+    switch (log::check_request_id_attribute(value)) {
+    case log::AttributeName::usable: cfg.request_id_attribute = value; return nullptr;
+    case log::AttributeName::reserved:
+        return apr_pstrcat(cmd->pool, "JkRequestIdAttribute: ", value, " is an attribute ajpgate already sends", nullptr);
+    case log::AttributeName::bad_characters: break;
+    }
+    return apr_pstrcat(cmd->pool, "JkRequestIdAttribute: '", value,
+                       "' is not On, Off or an attribute name of letters, digits, '_', '.' and '-' (at most 64)", nullptr);
+}
+
 const char* set_shm_file(cmd_parms* cmd, void*, const char* path) {
     if (const char* err = main_server_only(cmd)) return err;
     config_of(cmd).global.shm_file = ap_server_root_relative(cmd->pool, path);
@@ -331,6 +351,9 @@ std::vector<command_rec> build_directives() {
             "On: remove ;jsessionid from URIs httpd serves itself"),
         rec("JkExtractSSL", as_cmd(set_extract_ssl), nullptr, RSRC_CONF, FLAG,
             "forward mod_ssl's client certificate, cipher and session (default On)"),
+        rec("JkRequestIdAttribute", as_cmd(set_request_id_attribute), nullptr, RSRC_CONF, TAKE1,
+            "On, Off (default) or a name: the AJP request attribute carrying the request's id to the backend "
+            "(On: JK_REQUEST_ID; Tomcat's allowedRequestAttributesPattern must match it)"),
         rec("JkShmFile", as_cmd(set_shm_file), nullptr, RSRC_CONF, TAKE1,
             "file backing the shared memory of the load balancers"),
         rec("JkShmSize", as_cmd(set_shm_size), nullptr, RSRC_CONF, TAKE1,

@@ -10,6 +10,7 @@
 #include "modules/lb_forward.hpp"
 #include "modules/member_liveness.hpp"
 #include "modules/messages.hpp"
+#include "modules/request_id.hpp"
 #include "modules/status_handler.hpp"
 
 namespace ajpgate::httpd {
@@ -82,8 +83,7 @@ Attempt attempt_once(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, c
     client.response.fail_on_status(w.config->fail_on_status);
     transport::ExchangeOptions exchange = exchange_options(r, cfg, w, built, ext);
     const GlobalConfig& global = server_config(ap_server_conf ? ap_server_conf : r->server).global;
-    const log::Logger logger = logger_for(cfg);
-    MemberLiveness liveness(w, global.hung_check, logger);
+    MemberLiveness liveness(w, global.hung_check, client.logger);
     if (global.hung_check.enabled() && w.shared) {
         exchange.liveness = &liveness;
         exchange.liveness_after = global.hung_check.after;
@@ -145,9 +145,9 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
     return a;
 }
 
-int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& a, const balancer::Decision& decision,
+int conclude(request_rec* r, const ServerConfig&, const Attempt& a, const balancer::Decision& decision,
              ClientSide& client) {
-    const auto logger = logger_for(cfg);
+    const log::Logger& logger = client.logger;
     if (decision.step == balancer::NextStep::done) {
         const auto& o = a.outcome;
         const auto& e = o.exchange;
@@ -181,10 +181,12 @@ int conclude(request_rec* r, const ServerConfig& cfg, const Attempt& a, const ba
 int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime, const char* worker_name,
                     const config::RuleExtensions* extensions) {
     // As mod_jk, a request reaches only the workers of worker.list (an lb member is not one).
+    // Every forwarded request gets its id (and its note) whether or not a line is written.
+    const char* id = request_id(r, cfg);
+    const log::Logger logger = logger_for(cfg).for_request(id);
     const auto ref = runtime.workers().find_mapped(worker_name);
     if (!ref) {
-        logger_for(cfg).log(log::Level::error, msg::unknown_worker,
-                            std::string("worker '") + worker_name + "' is not in worker.list: 500");
+        logger.log(log::Level::error, msg::unknown_worker, std::string("worker '") + worker_name + "' is not in worker.list: 500");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_table_setn(r->notes, "JK_WORKER_NAME", apr_pstrdup(r->pool, worker_name));
@@ -193,7 +195,7 @@ int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runti
         const GlobalConfig& global = server_config(ap_server_conf ? ap_server_conf : r->server).global;
         return serve_status(r, cfg, runtime, global, runtime.workers().status_workers()[ref->index]);
     }
-    ClientSide client(r);
+    ClientSide client(r, id, logger);
     int refused = OK;
     if (!client.body.prepare(refused)) return refused;
     if (extensions && extensions->use_server_errors) client.response.use_server_errors_from(*extensions->use_server_errors);
@@ -203,6 +205,7 @@ int forward_request(request_rec* r, const ServerConfig& cfg, ChildRuntime& runti
     BuildInputs inputs;
     inputs.server = &cfg;
     inputs.secret = w.config->secret;
+    inputs.request_id = id;
     apr_table_setn(r->notes, "JK_WORKER_ROUTE", w.config->route.c_str());
     const Attempt attempt = attempt_on_ajp13(r, cfg, w, inputs, extensions, client);
     // A single worker has no other member: the policy's "another member" ends here too.

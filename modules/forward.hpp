@@ -20,9 +20,14 @@ namespace ajpgate::httpd {
 
 // The client's side of a request, prepared once and shared by every attempt.
 struct ClientSide {
-    explicit ClientSide(request_rec* r) : body(r), response(r) {}
+    ClientSide(request_rec* r, std::string_view id, const log::Logger& request_logger)
+        : body(r), response(r), request_id(id), logger(request_logger) {}
     ClientBody body;
     ClientResponse response;
+    // The request's id (request_id.hpp), sent with every attempt, and the logger of the lines
+    // about the request, each carrying the id.
+    std::string_view request_id;
+    log::Logger logger;
     // The first body packet a failed member received, kept for the next member: the client's
     // body cannot be read twice (lib/transport ServiceOutcome::first_body_packet).
     std::vector<std::uint8_t> kept_body_packet;

@@ -121,9 +121,10 @@ std::shared_ptr<LogTarget> LogTarget::open(apr_pool_t* pool, server_rec* server,
     return std::shared_ptr<LogTarget>(new LogTarget(server, file, std::move(*stamp), threshold));
 }
 
-void LogTarget::write(log::Level level, log::Code code, std::string_view message) {
+void LogTarget::write(log::Level level, log::Code code, std::string_view request_id, std::string_view message) {
     if (!file_) {
-        ap_log_error(APLOG_MARK, httpd_level(level) | APLOG_NOERRNO, 0, server_, "%.*s %.*s",
+        const std::string id = request_id.empty() ? std::string() : "[" + std::string(request_id) + "] ";
+        ap_log_error(APLOG_MARK, httpd_level(level) | APLOG_NOERRNO, 0, server_, "%s%.*s %.*s", id.c_str(),
                      static_cast<int>(code.id.size()), code.id.data(), static_cast<int>(message.size()),
                      message.data());
         return;
@@ -135,6 +136,11 @@ void LogTarget::write(log::Level level, log::Code code, std::string_view message
     line += ids;
     line += log::level_name(level);
     line += "] ";
+    if (!request_id.empty()) {
+        line += '[';
+        line += request_id;
+        line += "] ";
+    }
     line += code.id;
     line += ' ';
     line += message;

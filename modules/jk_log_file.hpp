@@ -2,6 +2,8 @@
 // piped logger (rotatelogs) started with httpd's piped-log facility, or, without JkLogFile,
 // httpd's own error log. Lines keep mod_jk's layout so existing log tooling keeps working:
 //   <stamp>[pid:tid] [level] AJPGnnnn message
+// and a line about a request carries the request's id (request_id.hpp) after the level:
+//   <stamp>[pid:tid] [level] [id] AJPGnnnn message
 #pragma once
 
 #include <string>
@@ -20,7 +22,7 @@ public:
     static std::shared_ptr<LogTarget> open(apr_pool_t* pool, server_rec* server, const ServerConfig& config,
                                            std::string& error);
 
-    void write(log::Level level, log::Code code, std::string_view message) override;
+    void write(log::Level level, log::Code code, std::string_view request_id, std::string_view message) override;
     log::Logger logger() { return log::Logger(this, threshold_); }
     log::Level threshold() const noexcept { return threshold_; }
 

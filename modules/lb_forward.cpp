@@ -188,7 +188,7 @@ public:
                  const balancer::LbStateView& view, const balancer::RequestContext& ctx,
                  const config::RuleExtensions* ext, std::string_view cookie_name, ClientSide& client)
         : r_(r), cfg_(cfg), runtime_(runtime), lb_(lb), view_(view), ctx_(ctx), ext_(ext), cookie_name_(cookie_name),
-          client_(client), logger_(logger_for(cfg)) {}
+          client_(client), logger_(client.logger) {}
 
     balancer::Micros now() override { return monotonic_now(); }
     void sleep(std::chrono::milliseconds duration) override { std::this_thread::sleep_for(duration); }
@@ -205,6 +205,7 @@ public:
         inputs.server = &cfg_;
         inputs.secret = member.secret;
         inputs.route = member.route;
+        inputs.request_id = client_.request_id;
         inputs.lb_activation = balancer::to_string(balancer::effective_activation(view_, ctx_, m));
         apr_table_setn(r_->notes, "JK_WORKER_ROUTE", member.route.c_str());
         if (attempted_) client_.response.reset_for_retry();
@@ -262,7 +263,7 @@ int forward_to_lb(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime
     const config::LbWorker& lb = runtime.lb(lb_index);
     const balancer::LbStateView& view = runtime.lb_shared().view(lb_index);
     const LbBusy busy(view);
-    const auto logger = logger_for(cfg);
+    const log::Logger& logger = client.logger;
 
     CookieHeaders cookies;
     apr_table_do(collect_cookie, &cookies, r->headers_in, "Cookie", nullptr);

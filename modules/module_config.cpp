@@ -47,6 +47,7 @@ void* merge_server_config(apr_pool_t* pool, void* base_conf, void* add_conf) {
     merged->extract_ssl = inherit(add.extract_ssl, base.extract_ssl);
     merged->indicators = merge_indicators(base, add);
     merged->indicators_set = base.indicators_set | add.indicators_set;
+    merged->request_id_attribute = inherit(add.request_id_attribute, base.request_id_attribute);
     merged->log_file = inherit(add.log_file, base.log_file);
     merged->log_level = inherit(add.log_level, base.log_level);
     merged->stamp_format = inherit(add.stamp_format, base.stamp_format);

@@ -16,6 +16,10 @@
 #include "log/log.hpp"
 #include "log/request_log_format.hpp"
 
+namespace ajpgate::log {
+class RequestIdGenerator;  // log/request_id.hpp
+}
+
 namespace ajpgate::httpd {
 
 // JkOptions ForwardURI* modes: how the URI is forwarded (mutually exclusive).
@@ -124,6 +128,7 @@ struct GlobalConfig {
     std::vector<std::pair<std::string, std::string>> properties_dump;
     std::shared_ptr<class ChildRuntime> runtime;  // per child process
     std::shared_ptr<class LbShared> lb_shared;    // created by the parent at post_config
+    std::shared_ptr<log::RequestIdGenerator> request_ids;  // per child, seeded at child_init
 };
 
 class LogTarget;  // jk_log_file.hpp
@@ -143,6 +148,7 @@ struct ServerConfig {
     std::optional<bool> extract_ssl;
     Indicators indicators;
     unsigned indicators_set = 0;  // bit i: indicator i was set here (not inherited)
+    std::optional<std::string> request_id_attribute;  // JkRequestIdAttribute; "" is Off
     std::optional<std::string> log_file;
     std::optional<log::Level> log_level;
     std::optional<std::string> stamp_format;

@@ -168,7 +168,7 @@ BuiltRequest build_forward_request(request_rec* r, const BuildInputs& inputs) {
     }
 
     auto* attrs = static_cast<ajp13::RequestAttribute*>(
-        apr_pcalloc(r->pool, sizeof(ajp13::RequestAttribute) * (4 + cfg.env_vars.size())));
+        apr_pcalloc(r->pool, sizeof(ajp13::RequestAttribute) * (5 + cfg.env_vars.size())));
     std::size_t n = 0;
     if (req.is_ssl && cfg.extract_ssl.value_or(true)) {
         if (const char* v = env(r, cfg.indicators.ssl_protocol)) attrs[n++] = {"AJP_SSL_PROTOCOL", v};
@@ -180,6 +180,9 @@ BuiltRequest build_forward_request(request_rec* r, const BuildInputs& inputs) {
     if (!local_addr) local_addr = c->local_ip;
     if (local_addr) attrs[n++] = {"AJP_LOCAL_ADDR", local_addr};
     if (inputs.lb_activation) attrs[n++] = {"JK_LB_ACTIVATION", *inputs.lb_activation};
+    if (cfg.request_id_attribute && !cfg.request_id_attribute->empty() && !inputs.request_id.empty()) {
+        attrs[n++] = {*cfg.request_id_attribute, inputs.request_id};
+    }
     for (const auto& var : cfg.env_vars) {
         const char* value = apr_table_get(r->subprocess_env, var.name.c_str());
         if (!value && var.default_value) value = var.default_value->c_str();

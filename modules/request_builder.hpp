@@ -15,6 +15,7 @@ struct BuildInputs {
     std::string_view secret;              // the worker's (or its lb's) secret; empty: none
     std::optional<std::string_view> route;         // the lb member's route, when balanced
     std::optional<std::string_view> lb_activation;  // JK_LB_ACTIVATION (ACT, DIS, STP) for lb members
+    std::string_view request_id;          // sent as JkRequestIdAttribute, when that names one
 };
 
 struct BuiltRequest {

@@ -11,6 +11,7 @@
 #include "modules/jk_log_file.hpp"
 #include "modules/messages.hpp"
 #include "modules/pool_object.hpp"
+#include "modules/request_id.hpp"
 #include "modules/request_log.hpp"
 #include "modules/uri_map_holder.hpp"
 #include "status/status_access.hpp"
@@ -78,7 +79,7 @@ int translate_name(request_rec* r) {
     const auto logger = logger_for(cfg);
 
     if (cfg.effective_options.has(opt_reject_unsafe_uri) && std::strpbrk(r->uri, "%\\")) {
-        logger.log(log::Level::info, msg::bad_uri, std::string("rejected unsafe URI ") + r->uri);
+        request_logger(r, cfg).log(log::Level::info, msg::bad_uri, std::string("rejected unsafe URI ") + r->uri);
         return HTTP_BAD_REQUEST;
     }
     auto map = cfg.uri_maps->current(logger);
@@ -86,12 +87,12 @@ int translate_name(request_rec* r) {
     const config::MapResult result = map->map_request(r->uri, normalised);
     if (!result.ok()) {
         // The path climbs above the root ("/../x"): Tomcat would refuse it too.
-        logger.log(log::Level::info, msg::bad_uri,
+        request_logger(r, cfg).log(log::Level::info, msg::bad_uri,
                    std::string("URI ") + r->uri + ": " + std::string(config::describe(result.error)));
         return HTTP_BAD_REQUEST;
     }
     if (result.rule && !status::reaches_status_worker(r->uri, result.path) && is_status_worker(r, result.rule->worker)) {
-        logger.log(log::Level::info, msg::bad_uri,
+        request_logger(r, cfg).log(log::Level::info, msg::bad_uri,
                    std::string("URI ") + r->uri + " reaches status worker '" + result.rule->worker +
                        "' only once normalised: not mapped");
         return DECLINED;
@@ -110,7 +111,7 @@ int translate_name(request_rec* r) {
     apr_table_setn(r->notes, worker_note, apr_pstrdup(r->pool, result.rule->worker.c_str()));
     r->handler = handler_name;
     if (logger.enabled(log::Level::debug)) {
-        logger.log(log::Level::debug, msg::mapped, std::string(r->uri) + " -> " + result.rule->describe());
+        request_logger(r, cfg).log(log::Level::debug, msg::mapped, std::string(r->uri) + " -> " + result.rule->describe());
     }
     return DECLINED;  // let the core set r->filename; map_to_storage skips the file system
 }
@@ -136,7 +137,7 @@ int handler(request_rec* r) {
     // SetHandler jakarta-servlet: the worker comes from the environment (JkWorkerIndicator).
     const char* worker = rule ? rule->worker.c_str() : apr_table_get(r->subprocess_env, cfg.indicators.worker.c_str());
     if (!worker || !global.runtime) {
-        logger_for(cfg).log(log::Level::error, msg::unknown_worker,
+        request_logger(r, cfg).log(log::Level::error, msg::unknown_worker,
                             std::string("no worker for ") + r->uri + " (set JkMount or " + cfg.indicators.worker + ")");
         return HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -2,6 +2,7 @@
 
 #include "modules/jk_log_file.hpp"
 #include "modules/messages.hpp"
+#include "modules/request_id.hpp"
 
 namespace ajpgate::httpd {
 
@@ -23,7 +24,7 @@ void write_request_log(request_rec* r, const ServerConfig& cfg, const char* work
     f.status = handler_status == OK ? r->status : handler_status;
     f.took = std::chrono::microseconds(apr_time_now() - started);
     // mod_jk logs these at its "request" level, which is always written.
-    cfg.log->write(log::Level::info, msg::request_log, cfg.request_log->render(f));
+    cfg.log->write(log::Level::info, msg::request_log, request_id(r, cfg), cfg.request_log->render(f));
 }
 
 }  // namespace ajpgate::httpd

@@ -13,6 +13,7 @@
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
+#include "modules/request_id.hpp"
 #include "modules/uri_map_holder.hpp"
 #include "modules/worker_runtime.hpp"
 
@@ -156,6 +157,7 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* main_se
 
 void child_init(apr_pool_t* pchild, server_rec* main_server) {
     GlobalConfig& global = server_config(main_server).global;
+    init_request_ids(global);
     if (!global.workers) return;
     int threads = 1;
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) threads = 1;

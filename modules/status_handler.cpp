@@ -6,6 +6,7 @@
 #include "modules/jk_log_file.hpp"
 #include "modules/lb_shared.hpp"
 #include "modules/messages.hpp"
+#include "modules/request_id.hpp"
 #include "modules/status_actions.hpp"
 #include "modules/status_snapshot.hpp"
 #include "status/status_access.hpp"
@@ -89,7 +90,7 @@ int serve_status(request_rec* r, const ServerConfig& cfg, ChildRuntime& runtime,
                  const config::StatusWorker& worker) {
     r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
     if (r->method_number != M_GET && r->method_number != M_POST) return HTTP_METHOD_NOT_ALLOWED;
-    const auto logger = logger_for(cfg);
+    const auto logger = request_logger(r, cfg);
     std::string form;
     int refused = OK;
     if (!read_form(r, form, refused)) return refused;

@@ -23,7 +23,9 @@ struct Code {
 class Sink {
 public:
     virtual ~Sink() = default;
-    virtual void write(Level level, Code code, std::string_view message) = 0;
+    // request_id: the id of the request the line is about (log/request_id.hpp); empty for
+    // lines about no request (start-up, background work).
+    virtual void write(Level level, Code code, std::string_view request_id, std::string_view message) = 0;
 };
 
 class Logger {
@@ -33,13 +35,23 @@ public:
 
     bool enabled(Level level) const noexcept { return sink_ && level >= threshold_; }
     void log(Level level, Code code, std::string_view message) const {
-        if (enabled(level)) sink_->write(level, code, message);
+        if (enabled(level)) sink_->write(level, code, request_id_, message);
     }
     Level threshold() const noexcept { return threshold_; }
+
+    // This logger for the lines about one request: each carries the request's id. The id must
+    // outlive the copy (the request's pool does).
+    Logger for_request(std::string_view request_id) const noexcept {
+        Logger copy = *this;
+        copy.request_id_ = request_id;
+        return copy;
+    }
+    std::string_view request_id() const noexcept { return request_id_; }
 
 private:
     Sink* sink_ = nullptr;
     Level threshold_ = Level::info;
+    std::string_view request_id_;
 };
 
 }  // namespace ajpgate::log

@@ -130,7 +130,7 @@ class FailoverTest(LbCase):
             for _ in range(40):
                 self.assertEqual(self.node(h)[:2], (200, "was2"))
             log = h.read("logs/mod_jk.log")
-        pids = set(re.findall(r"\[(\d+):\d+\] \[debug\] AJPG0145", log))
+        pids = set(re.findall(r"\[(\d+):\d+\] \[debug\] \[[^\]\s]+\] AJPG0145", log))
         if len(pids) < 2:
             self.skipTest("every request went to one child; nothing to compare")  # counted as a failure
         # One child found was1 dead; the shared state kept the other from trying it again.

@@ -223,7 +223,7 @@ JkRequestLogFormat "%w %V %m %U%q %s %B"
         lines = [l for l in text.splitlines() if l]
         self.assertTrue(lines)
         for line in lines:
-            self.assertRegex(line, "^" + self.STAMP + r"\[\d+:\d+\] \[(info|warn|error)\] AJPG\d{4} ")
+            self.assertRegex(line, "^" + self.STAMP + r"\[\d+:\d+\] \[(info|warn|error)\] (\[[^\]\s]+\] )?AJPG\d{4} ")
         self.assertIn("AJPG0001 ajpgate started", text)
         self.assertNotIn("[debug]", text)
 

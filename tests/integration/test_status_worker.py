@@ -194,7 +194,7 @@ class EditsTest(StatusCase):
             self.assertEqual(status, 403)
             pairs = prop(self.status(h, "mime=prop")[2])
             self.assertEqual(value(pairs, "worker.was1.activation"), ["ACT"])
-            self.assertRegex(h.read("logs/mod_jk.log"), r"\[warn\] AJPG0151 .*refused")
+            self.assertRegex(h.read("logs/mod_jk.log"), r"\[warn\] \[[^\]\s]+\] AJPG0151 .*refused")
             # The same form from the status page itself goes through.
             status, _, body = h.get("/jkstatus?mime=prop", data=form,
                                     headers={"Origin": f"http://127.0.0.1:{h.port}", "Sec-Fetch-Site": "same-origin",

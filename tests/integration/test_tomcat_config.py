@@ -170,7 +170,7 @@ worker.was2.lbfactor=1
 # The stamp exactly as the seed's format renders it, then "[pid:tid]" straight after: like mod_jk,
 # nothing is inserted between the user's stamp and the rest of the line.
 STAMP = re.compile(r"^\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                   r"\d\d \d\d: \d\d: \d\d \d{4}\]\[\d+:\d+\] \[(info|warn|error)\] AJPG\d{4} ")
+                   r"\d\d \d\d: \d\d: \d\d \d{4}\]\[\d+:\d+\] \[(info|warn|error)\] (\[[^\]\s]+\] )?AJPG\d{4} ")
 
 
 class TomcatSeedConfigTest(unittest.TestCase):

@@ -161,7 +161,7 @@ class TomcatEdgeTest(FrontedTomcat):
         # Each field stays under httpd's LimitRequestFieldSize (8190), together they overflow.
         answer = self.get("/app/echo.jsp", headers={"X-Huge-1": "h" * 4500, "X-Huge-2": "h" * 4500})
         self.assertEqual(answer.status, 413)
-        self.assertRegex(self.httpd.read("logs/mod_jk.log"), r"\[error\] AJPG0115 worker was1 .*; 413")
+        self.assertRegex(self.httpd.read("logs/mod_jk.log"), r"\[error\] \[[^\]\s]+\] AJPG0115 worker was1 .*; 413")
         # Just under the limit is fine.
         echo = self.get("/app/echo.jsp", headers={"X-Big": "b" * 7000}).echo()
         self.assertEqual(echo["header.x-big"], ["b" * 7000])

@@ -26,7 +26,7 @@ SERVER_XML = """<?xml version="1.0" encoding="UTF-8"?>
                tomcatAuthentication="{tomcat_authentication}" {attribute_pattern}/>
     <Engine name="Catalina" defaultHost="localhost" jvmRoute="{route}">
       {cluster}
-      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
+      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false">{host_xml}</Host>
     </Engine>
   </Service>
 </Server>
@@ -39,11 +39,11 @@ def tomcat_available():
 
 class TomcatNode:
     def __init__(self, route="was1", secret=None, packet_size=8192, cluster_xml="",
-                 ajp_timeout_ms=60000, tomcat_authentication=True, allowed_attributes=None):
+                 ajp_timeout_ms=60000, tomcat_authentication=True, allowed_attributes=None, host_xml=""):
         """tomcat_authentication=False: trust the user httpd authenticated (AJP remote_user),
         as mod_jk set-ups do when httpd guards the application. allowed_attributes: the AJP
         connector's allowedRequestAttributesPattern (a regex), which JkEnvVar names must match or
-        Tomcat answers 403."""
+        Tomcat answers 403. host_xml: elements inside <Host> (an AccessLogValve, say)."""
         self.route = route
         self.secret = secret
         self.base = harness.scratch_dir(f"tomcat-{route}")
@@ -54,6 +54,7 @@ class TomcatNode:
         self.ajp_timeout_ms = ajp_timeout_ms
         self.tomcat_authentication = tomcat_authentication
         self.allowed_attributes = allowed_attributes
+        self.host_xml = host_xml
         self.process = None
         self._write_base()
 
@@ -73,7 +74,7 @@ class TomcatNode:
                                       route=self.route, cluster=self.cluster_xml,
                                       ajp_timeout_ms=self.ajp_timeout_ms,
                                       tomcat_authentication=str(self.tomcat_authentication).lower(),
-                                      attribute_pattern=self._attribute_pattern()))
+                                      attribute_pattern=self._attribute_pattern(), host_xml=self.host_xml))
         shutil.copytree(WEBAPP_SRC, os.path.join(self.base, "webapps", "app"))
 
     def _attribute_pattern(self):

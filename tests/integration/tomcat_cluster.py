@@ -91,8 +91,8 @@ class ClusterNode(TomcatNode):
     """A TomcatNode in the static cluster; kill() is kill -9 of its JVM, start() again
     restarts it on the same ports."""
 
-    def __init__(self, route, xml):
-        super().__init__(route, cluster_xml=xml)
+    def __init__(self, route, xml, **node):
+        super().__init__(route, cluster_xml=xml, **node)
         app = os.path.join(self.base, "webapps", "app")
         for name, text in (("node.jsp", NODE_JSP), ("counter.jsp", COUNTER_JSP)):
             with open(os.path.join(app, name), "w") as f:
@@ -119,9 +119,11 @@ class Cluster:
     """Nodes was1..wasN; start() brings them up one after the other, so each later node
     takes the sessions of the running ones by DeltaManager state transfer."""
 
-    def __init__(self, routes=("was1", "was2"), send_options=6):
+    def __init__(self, routes=("was1", "was2"), send_options=6, **node):
+        """node: TomcatNode settings every node gets (allowed_attributes, host_xml ...)."""
         ports = [harness.free_port() for _ in routes]
-        self.nodes = {route: ClusterNode(route, cluster_xml(i, ports, send_options)) for i, route in enumerate(routes)}
+        self.nodes = {route: ClusterNode(route, cluster_xml(i, ports, send_options), **node)
+                      for i, route in enumerate(routes)}
         self.receiver_ports = dict(zip(routes, ports))
 
     def __getitem__(self, route):

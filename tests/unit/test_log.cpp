@@ -36,8 +36,10 @@ void test_levels(void**) {
 
 struct CollectingSink : Sink {
     std::vector<std::string> lines;
-    void write(Level level, Code code, std::string_view message) override {
-        lines.push_back(std::string(level_name(level)) + " " + std::string(code.id) + " " + std::string(message));
+    void write(Level level, Code code, std::string_view request_id, std::string_view message) override {
+        std::string line = std::string(level_name(level)) + " " + std::string(code.id) + " ";
+        if (!request_id.empty()) line += "[" + std::string(request_id) + "] ";
+        lines.push_back(line + std::string(message));
     }
 };
 
@@ -50,6 +52,20 @@ void test_threshold(void**) {
     assert_int_equal(sink.lines.size(), 2);
     assert_string_equal(sink.lines[0].c_str(), "info AJPG0002 shown");
     assert_false(Logger().enabled(Level::emerg));  // no sink: nothing is enabled
+}
+
+void test_request_logger(void**) {
+    CollectingSink sink;
+    const Logger plain(&sink, Level::debug);
+    const Logger about_request = plain.for_request("req-1");
+    about_request.log(Level::debug, {"AJPG0120"}, "one request");
+    plain.log(Level::info, {"AJPG0144"}, "no request");
+    assert_int_equal(sink.lines.size(), 2);
+    assert_string_equal(sink.lines[0].c_str(), "debug AJPG0120 [req-1] one request");
+    assert_string_equal(sink.lines[1].c_str(), "info AJPG0144 no request");
+    // The copy keeps the threshold; the original stays without an id.
+    assert_int_equal(static_cast<int>(about_request.threshold()), static_cast<int>(Level::debug));
+    assert_true(plain.request_id().empty());
 }
 
 // 2026-11-22 06:02:42.123456 UTC
@@ -126,6 +142,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_threshold),
+        cmocka_unit_test(test_request_logger),
         cmocka_unit_test(test_stamp_formats),
         cmocka_unit_test(test_stamp_format_errors),
         cmocka_unit_test(test_request_log_format),
