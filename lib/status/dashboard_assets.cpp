@@ -40,7 +40,10 @@ h2{margin:.6em 0 .2em;font-size:1.1em}
 polyline{fill:none;stroke-width:1.5;vector-effect:non-scaling-stroke}
 .line0{stroke:#1565c0}
 .line1{stroke:#c62828}
-form.drain{margin-top:.4em}
+.panel{margin-top:.4em;display:flex;gap:.4em;flex-wrap:wrap}
+.worker.active form.activate,.worker:not(.active) form.drain{display:none}
+.drain-progress{margin:.3em 0 0;font-size:.85em;color:#8a4b00}
+.drain-progress:empty{display:none}
 button{font:inherit;padding:.2em .8em;border-radius:4px;border:1px solid #888;background:#fff;cursor:pointer}
 footer{padding:1em;color:#666;font-size:.8em}
 .actions ol{margin:.2em 0;padding-left:1.4em;font-size:.9em}
@@ -111,6 +114,13 @@ constexpr std::string_view kJs = R"JS('use strict';
       }
     }
   }
+  function drainText(d) {
+    let text = d.mode + ': ' + d.phase + (d.drained ? ' after ' + d.drained_after_seconds : ' for ' + d.elapsed_seconds) +
+      ' s; in flight ' + d.in_flight + '; ' + d.route_requests_recent + ' requests with its route in the last ' +
+      d.route_window_seconds + ' s';
+    if (d.seconds_since_last_route_request !== null) text += ', the last ' + d.seconds_since_last_route_request + ' s ago';
+    return text + '; idle ' + d.idle_seconds + ' of ' + d.drain_idle_seconds + ' s; ' + d.rebinds + ' sessions re-bound';
+  }
   function totalsOf(w) {
     const m = w.metrics;
     const errors = Object.values(m.errors).reduce((s, e) => s + e, 0);
@@ -139,6 +149,8 @@ constexpr std::string_view kJs = R"JS('use strict';
       card.querySelector('.busy').textContent = w.busy;
       card.querySelector('.conn').textContent = w.connected;
       card.querySelector('.requests').textContent = w.metrics.requests;
+      const progress = card.querySelector('.drain-progress');
+      if (progress) progress.textContent = w.drain ? drainText(w.drain) : '';
       const totals = totalsOf(w);
       now.set(w.name, totals);
       const before = last && last.get(w.name);
@@ -188,20 +200,13 @@ constexpr std::string_view kJs = R"JS('use strict';
       }
     }).catch(() => {});
   }
-  // The drain buttons post in the background, so the page stays (without script the form
+  // The drain panel posts in the background, so the page stays (without script the form
   // posts normally and shows the status worker's answer).
-  for (const form of document.querySelectorAll('form.drain')) {
+  for (const form of document.querySelectorAll('.panel form')) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin'})
-        .then(r => r.text()).then(function (text) {
-          const ok = /type=OK/.test(text);
-          const vwa = form.querySelector('input[name=vwa]');
-          const button = form.querySelector('button');
-          if (ok) { const drained = vwa.value === 'D'; vwa.value = drained ? 'A' : 'D';
-                    button.textContent = drained ? 'Activate' : 'Drain'; }
-          poll();
-        });
+        .then(r => r.text()).then(poll);
     });
   }
   loadHistory().then(function () { poll(); setInterval(poll, 2000); });

@@ -11,6 +11,7 @@
 #include "status/html_writer.hpp"
 #include "status/render_common.hpp"
 #include "status/render_formats.hpp"
+#include "status/status_drain.hpp"
 
 namespace ajpgate::status::detail {
 
@@ -114,6 +115,28 @@ const std::vector<balancer::HistorySample>& samples_for(const StatusPage& page, 
     return none;
 }
 
+// One form per action: drain (DIS now, drained once quiet), migrate (then STP: sessions move
+// to other members), and activate again. The script shows the ones that apply; without it
+// every form works and answers with the status worker's text result.
+void drain_panel(Out& out, const RenderContext& context, const LbView& lb, std::string_view member) {
+    struct Action {
+        std::string_view form_class, cmd, extra, label;
+    };
+    constexpr Action kActions[] = {
+        {"drain", "drain", "", "Drain"},
+        {"drain", "drain", "<input type=\"hidden\" name=\"mode\" value=\"migrate\">", "Migrate sessions"},
+        {"activate", "update", "<input type=\"hidden\" name=\"vwa\" value=\"A\">", "Activate"}};
+    out.raw("<div class=\"panel\">");
+    for (const Action& a : kActions) {
+        out.raw("<form class=\"").raw(a.form_class).raw("\" method=\"post\" action=\"").text(context.request_uri)
+            .raw("\"><input type=\"hidden\" name=\"cmd\" value=\"").raw(a.cmd)
+            .raw("\"><input type=\"hidden\" name=\"mime\" value=\"txt\"><input type=\"hidden\" name=\"w\" value=\"")
+            .text(lb.name).raw("\"><input type=\"hidden\" name=\"sw\" value=\"").text(member).raw("\">").raw(a.extra)
+            .raw("<button type=\"submit\">").raw(a.label).raw("</button></form>");
+    }
+    out.raw("</div>\n");
+}
+
 void member_card(Out& out, const StatusPage& page, const RenderContext& context, const LbView* lb,
                  const AjpSettings& ajp, const AjpCounters& c, std::string_view state, const MemberView* m) {
     const std::string_view activation = m ? std::string_view(m->activation) : std::string_view("ACT");
@@ -130,17 +153,12 @@ void member_card(Out& out, const StatusPage& page, const RenderContext& context,
         if (!m && chart.id == "sessions") continue;
         sparkline(out, chart, samples);
     }
-    if (m && lb && !context.read_only) {
-        // The drain panel: disable now (new sessions go elsewhere, its own stay), or back.
-        const bool disabled = activation != "ACT";
-        out.raw("<form class=\"drain\" method=\"post\" action=\"").text(context.request_uri)
-            .raw("\"><input type=\"hidden\" name=\"cmd\" value=\"update\"><input type=\"hidden\" name=\"mime\" "
-                 "value=\"txt\"><input type=\"hidden\" name=\"w\" value=\"")
-            .text(lb->name).raw("\"><input type=\"hidden\" name=\"sw\" value=\"").text(ajp.name)
-            .raw("\"><input type=\"hidden\" name=\"vwa\" value=\"").raw(disabled ? "A" : "D")
-            .raw("\"><button type=\"submit\" class=\"drain-button\">").raw(disabled ? "Activate" : "Drain")
-            .raw("</button></form>\n");
+    if (m) {
+        out.raw("<p class=\"drain-progress\">");
+        if (m->drain) out.text(drain_summary(*m->drain));
+        out.raw("</p>\n");
     }
+    if (m && lb && !context.read_only) drain_panel(out, context, *lb, ajp.name);
     out.raw("</article>\n");
 }
 

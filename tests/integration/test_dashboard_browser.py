@@ -111,7 +111,7 @@ class DashboardInBrowser(unittest.TestCase):
                 timings["red_s"] = time.monotonic() - killed
                 self.assertEqual(d.find_element("css selector", '.worker[data-worker="was2"] .badge.state').text, "ERR")
 
-                # Drain was1 from its button: disabled in the shared state, the card dashed.
+                # Drain was1 from its button (cmd=drain): disabled in the shared state, the card dashed.
                 d.find_element("css selector", '.worker[data-worker="was1"] form.drain button').click()
                 harness.wait_until(
                     lambda: "disabled" in d.find_element("css selector", '.worker[data-worker="was1"]').get_attribute("class"),
@@ -119,6 +119,12 @@ class DashboardInBrowser(unittest.TestCase):
                 _, _, prop = h.get("/jkstatus?cmd=show&w=lb&sw=was1&mime=prop")
                 self.assertIn(b"worker.was1.activation=DIS", prop)
                 self.assertEqual(d.find_element("css selector", '.worker[data-worker="was1"] .badge.activation').text, "DIS")
+                # Its progress shows on the card; the panel now offers Activate instead.
+                harness.wait_until(lambda: d.find_element(
+                    "css selector", '.worker[data-worker="was1"] .drain-progress').text.startswith("drain: "),
+                    10, interval=0.5, what="the drain's progress on was1's card")
+                self.assertTrue(d.find_element("css selector", '.worker[data-worker="was1"] form.activate button').is_displayed())
+                self.assertFalse(d.find_element("css selector", '.worker[data-worker="was1"] form.drain button').is_displayed())
                 # The change is listed under the last admin actions, with who made it.
                 harness.wait_until(lambda: "'was1'" in d.find_element("id", "actions").text, 10, interval=0.5,
                                    what="the drain in the last admin actions")
