@@ -144,6 +144,19 @@ class DashboardInBrowser(unittest.TestCase):
                 self.assertEqual(errors, [])
         finally:
             traffic.stop()
+        # A phone-sized screen: one column, nothing wider than the screen, the charts drawn.
+        with browser.Browser(width=390, height=844) as b:
+            d = b.driver
+            d.get(h.url("/jkstatus?cmd=dashboard"))
+            harness.wait_until(lambda: d.find_element("id", "live").text.startswith("live"), 15,
+                               what="the dashboard's first poll on a phone-sized screen")
+            widths = d.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth,"
+                " document.querySelector('.worker').getBoundingClientRect().width]")
+            self.assertLessEqual(widths[0], widths[1])
+            self.assertGreater(widths[2], widths[1] * 0.8)  # a card takes the whole width
+            if os.environ.get("AJPGATE_SCREENSHOT_DASHBOARD"):
+                d.save_screenshot(os.environ["AJPGATE_SCREENSHOT_DASHBOARD"].replace(".png", "-phone.png"))
         sys.stderr.write(f"  dashboard: charts after {timings.get('charts_s', 0):.1f} s, was2 red "
                          f"{timings.get('red_s', 0):.1f} s after its backend died\n")
         # Every client got an answer; after was2 died, none of them an error page.
