@@ -38,6 +38,16 @@ def port_open(port, host="127.0.0.1"):
         return False
 
 
+def read_to_end(sock):
+    """Everything the peer sends until it closes the connection."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def build_dir():
     """The build tree the suites test (set by scripts/test.sh)."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -10,7 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import wait_until  # noqa: E402
+from harness import read_to_end, wait_until  # noqa: E402
 from test_module_forwarding_support import ModuleCase  # noqa: E402
 from testd_backend import fixed_body as fixed_body_bytes  # noqa: E402
 
@@ -125,12 +125,7 @@ class ResponseFramingTest(ModuleCase):
                     sock.sendall(f"{method} /app/nobody HTTP/1.1\r\nHost: t\r\nX-Testd: {value}\r\n\r\n"
                                  f"GET /app/after HTTP/1.1\r\nHost: t\r\nX-Testd: {testd(mode='fixed', size=10)}\r\n"
                                  "Connection: close\r\n\r\n".encode())
-                    raw = b""
-                    while True:
-                        got = sock.recv(65536)
-                        if not got:
-                            break
-                        raw += got
+                    raw = read_to_end(sock)
                 finally:
                     sock.close()
                 head, sep, rest = raw.partition(b"\r\n\r\n")

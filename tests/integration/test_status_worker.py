@@ -14,7 +14,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import wait_until  # noqa: E402
+from harness import read_to_end, wait_until  # noqa: E402
 from httpd import Httpd, module_path  # noqa: E402
 from test_module_directives import raw_get  # noqa: E402
 from testd_backend import TestdBackend  # noqa: E402
@@ -48,13 +48,7 @@ def concurrent_status(h, target, count):
         for s in sockets:
             s.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
         for s in sockets:
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-            bodies.append(data.split(b"\r\n\r\n", 1)[1])
+            bodies.append(read_to_end(s).split(b"\r\n\r\n", 1)[1])
     finally:
         for s in sockets:
             s.close()
