@@ -14,10 +14,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import wait_until  # noqa: E402
 from httpd import Httpd  # noqa: E402
-from test_tomcat import require_module_and_tomcat  # noqa: E402
 from test_tomcat_cluster import SEED_HTTPD, fetch  # noqa: E402
 from tomcat import ajp13_worker, shared_node  # noqa: E402
-from tomcat_cluster import Cluster, lb_workers  # noqa: E402
+from tomcat_cluster import WithCluster, lb_workers  # noqa: E402
 
 # What the README tells the administrator to add to each node.
 ACCESS_LOG_VALVE = ('<Valve className="org.apache.catalina.valves.AccessLogValve" directory="logs" '
@@ -48,21 +47,10 @@ def tomcat_ids(node, request_line):
     return [line.rsplit(" ", 1)[1] for line in lines if f" {request_line} " in line]
 
 
-class TomcatRequestIdTest(unittest.TestCase):
+class TomcatRequestIdTest(WithCluster, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        require_module_and_tomcat()
-        cls.cluster = Cluster(allowed_attributes="JK_REQUEST_ID", host_xml=ACCESS_LOG_VALVE)
-        try:
-            cls.cluster.start("was1")
-            cls.cluster.start("was2")
-        except Exception:
-            cls.cluster.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+        cls.start_cluster(allowed_attributes="JK_REQUEST_ID", host_xml=ACCESS_LOG_VALVE)
 
     def test_failover_has_one_id_in_three_logs(self):
         with Httpd(ID_HTTPD, workers=lb_workers(self.cluster), modules=("authz_core", "unique_id")) as h:

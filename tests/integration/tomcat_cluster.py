@@ -193,13 +193,14 @@ class WithCluster:
     other suites that need the cluster use it too, without this file's tests)."""
 
     @classmethod
-    def start_cluster(cls, between=None):
-        """was1, then `between()` (if any), then was2; skips without the module or Tomcat."""
+    def start_cluster(cls, between=None, **options):
+        """was1, then `between()` (if any), then was2; skips without the module or Tomcat.
+        `options` go to Cluster() (allowed_attributes, host_xml, ...)."""
         if not os.path.exists(module_path()):
             raise unittest.SkipTest("mod_jk.so not built at " + module_path())
         if not tomcat_available():
             raise unittest.SkipTest("Debian tomcat10 is not installed")
-        cls.cluster = Cluster()
+        cls.cluster = Cluster(**options)
         try:
             cls.cluster.start("was1")
             if between:
