@@ -131,6 +131,8 @@ class RealPrometheusTest(unittest.TestCase):
         self.assertAlmostEqual(rate[0][1], kept, delta=kept * 0.25,
                                msg=f"Prometheus' rate {rate[0][1]:.1f}/s, sent {kept:.1f}/s")
         self.assertEqual(p.query('up{job="ajpgate"}')[0][1], 1.0)
+        sys.stderr.write(f"  prometheus: rate {rate[0][1]:.2f}/s for {kept:.2f}/s sent, "
+                         f"stored total {len(sent)}\n")
 
 
 if __name__ == "__main__":
