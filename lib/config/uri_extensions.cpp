@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstdint>
+#include <iterator>
 
 #include "config/property_value.hpp"
 #include "config/uri_text.hpp"
@@ -228,24 +229,29 @@ const ExtensionDef* find_extension(std::string_view name, std::size_t& index) {
 }
 
 // A member may carry one activation per rule; two would leave the outcome to list order.
+// Each name is reported once per pair of lists, however often it repeats: a line of
+// repeated names must not turn into n x m messages.
 void check_activation_overlap(const RuleExtensions& e, std::string_view file, std::size_t line,
                               Diagnostics& diags) {
     const auto lists = e.activation_lists();
+    std::array<std::vector<std::string_view>, lists.size()> sorted;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+        if (!*lists[i].members) continue;
+        sorted[i].assign((*lists[i].members)->begin(), (*lists[i].members)->end());
+        std::sort(sorted[i].begin(), sorted[i].end());
+        sorted[i].erase(std::unique(sorted[i].begin(), sorted[i].end()), sorted[i].end());
+    }
     for (std::size_t a = 0; a < lists.size(); ++a) {
         for (std::size_t b = a + 1; b < lists.size(); ++b) {
-            if (!*lists[a].members || !*lists[b].members) {
-                continue;
-            }
-            for (const std::string& name : **lists[a].members) {
-                for (const std::string& other : **lists[b].members) {
-                    if (name == other) {
-                        // mod_jk applies active, then disabled, then stopped: the last wins.
-                        diags.compat(std::string(file), line,
-                                     "member '" + name + "' is listed in both '" + std::string(lists[a].name) +
-                                         "' and '" + std::string(lists[b].name) + "': mod_jk (and so ajpgate) applies '" +
-                                         std::string(lists[b].name) + "' (list it once)");
-                    }
-                }
+            std::vector<std::string_view> both;
+            std::set_intersection(sorted[a].begin(), sorted[a].end(), sorted[b].begin(), sorted[b].end(),
+                                  std::back_inserter(both));
+            for (const std::string_view name : both) {
+                // mod_jk applies active, then disabled, then stopped: the last wins.
+                diags.compat(std::string(file), line,
+                             "member '" + std::string(name) + "' is listed in both '" + std::string(lists[a].name) +
+                                 "' and '" + std::string(lists[b].name) + "': mod_jk (and so ajpgate) applies '" +
+                                 std::string(lists[b].name) + "' (list it once)");
             }
         }
     }

@@ -288,6 +288,27 @@ void test_extension_values_read_like_mod_jk(void** /*state*/) {
     assert_false(diags.has_errors());
 }
 
+// A name repeated in two activation lists is one message per pair of lists, not one per
+// pair of occurrences (400 x 400 would be 160,000 messages from one line).
+void test_activation_overlap_reports_each_name_once(void** /*state*/) {
+    std::string active = "w;active=";
+    std::string stopped = ";stopped=";
+    for (int i = 0; i < 400; ++i) {
+        active += "n1,";
+        stopped += (i % 2 == 0) ? "n1," : "n2,";
+    }
+    Diagnostics diags;
+    const auto spec = parse_worker_spec(active + "n2" + stopped + "n3;disabled=n2,n2", "f", 1, diags);
+    assert_true(spec.has_value());
+    std::vector<std::string> messages;
+    for (const Diagnostic& d : diags.all()) messages.push_back(d.message);
+    assert_int_equal(messages.size(), 4);
+    assert_true(contains(messages[0], "member 'n2' is listed in both 'active' and 'disabled'"));
+    assert_true(contains(messages[1], "member 'n1' is listed in both 'active' and 'stopped'"));
+    assert_true(contains(messages[2], "member 'n2' is listed in both 'active' and 'stopped'"));
+    assert_true(contains(messages[3], "member 'n2' is listed in both 'disabled' and 'stopped'"));
+}
+
 void test_extension_repeat_and_exclusion_warnings(void** /*state*/) {
     Diagnostics diags;
     const auto spec = parse_worker_spec("w;reply_timeout=1;reply_timeout=2", "f", 4, diags);
@@ -484,6 +505,7 @@ int main() {
         cmocka_unit_test(test_extension_errors),
         cmocka_unit_test(test_extension_values_read_like_mod_jk),
         cmocka_unit_test(test_extension_repeat_and_exclusion_warnings),
+        cmocka_unit_test(test_activation_overlap_reports_each_name_once),
         cmocka_unit_test(test_directive_sources),
         cmocka_unit_test(test_directive_errors),
         cmocka_unit_test(test_uriworkermap_text),
