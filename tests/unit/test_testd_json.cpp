@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "ajp13/messages.hpp"
-#include "testd/json_writer.hpp"
+#include "log/json_writer.hpp"
 #include "testd/request_json.hpp"
 
 #include <cstdarg>
@@ -15,6 +15,7 @@ extern "C" {  // cmocka.h wraps only part of its declarations in extern "C"
 #include <cmocka.h>
 }
 
+using namespace ajpgate::log;
 using namespace ajpgate::testd;
 using namespace std::string_view_literals;
 

@@ -1,9 +1,11 @@
 #include "testd/recorder.hpp"
 
-#include "testd/json_writer.hpp"
+#include "log/json_writer.hpp"
 #include "testd/request_json.hpp"
 
 namespace ajpgate::testd {
+
+using log::JsonWriter;
 namespace {
 
 JsonWriter start_line(std::uint64_t conn, std::uint64_t seq, std::string_view type) {

@@ -8,9 +8,11 @@
 #include <string_view>
 
 #include "ajp13/messages.hpp"
-#include "testd/json_writer.hpp"
+#include "log/json_writer.hpp"
 
 namespace ajpgate::testd {
+
+using log::JsonWriter;
 
 // Writes method, method_code, uri, query, protocol, remote/server fields, is_ssl,
 // "headers" ([{name, value}] in wire order) and "attributes" (every attribute, null when

@@ -1,8 +1,8 @@
-#include "testd/json_writer.hpp"
+#include "log/json_writer.hpp"
 
 #include <cstddef>
 
-namespace ajpgate::testd {
+namespace ajpgate::log {
 namespace {
 
 void append_unicode_escape(std::string& out, unsigned char byte) {
@@ -156,4 +156,4 @@ JsonWriter& JsonWriter::null() {
     return *this;
 }
 
-}  // namespace ajpgate::testd
+}  // namespace ajpgate::log

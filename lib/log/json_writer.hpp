@@ -1,4 +1,4 @@
-// A small streaming JSON writer: the echo body and the --record lines are built with it.
+// A small streaming JSON writer: ajp-testd's echo body and --record lines, jkcheck's reports.
 // Commas are placed automatically; the caller only has to nest begin/end correctly.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ajpgate::testd {
+namespace ajpgate::log {
 
 // Appends `text` as a JSON string literal (with quotes). Control characters, '"' and '\'
 // are escaped; valid UTF-8 passes through; every byte that is not part of a valid UTF-8
@@ -47,4 +47,4 @@ private:
     bool after_key_ = false;
 };
 
-}  // namespace ajpgate::testd
+}  // namespace ajpgate::log
