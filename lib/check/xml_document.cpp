@@ -40,7 +40,7 @@ struct ParseState {
     std::string main_file;
     std::string directory;  // of main_file, with a trailing '/', or "" for the current one
     xmlParserCtxt* main = nullptr;
-    std::set<std::string>* files = nullptr;
+    ElementOrigins* origins = nullptr;
     std::list<std::string> entity_bytes;  // kept until the parse ends, whatever libxml2 copies
     startElementNsSAX2Func start_element = nullptr;
     std::vector<ReadNote>* notes = nullptr;
@@ -78,8 +78,21 @@ std::string directory_of(const std::string& path) {
     return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
 
-// Tags each element with the file being read when it starts: the main document or the
-// entity file libxml2 opened through load_local_entity (its input carries that name).
+// The line a start tag begins on: libxml2 is at its end (before the '>'), and no '<' can
+// occur inside a tag, so the newlines back to the '<' are the lines it spans.
+std::size_t start_tag_line(const xmlParserInput* input) {
+    std::size_t line = input->line > 0 ? static_cast<std::size_t>(input->line) : 0;
+    if (!input->cur || !input->base) return line;
+    std::size_t newlines = 0;
+    for (const xmlChar* p = input->cur; p > input->base; --p) {
+        if (p[-1] == '<') return newlines < line ? line - newlines : line;
+        if (p[-1] == '\n') ++newlines;
+    }
+    return line;  // the '<' is no longer in the buffer: the tag's last line will do
+}
+
+// Tags each element with where its start tag is: the main document or the entity file
+// libxml2 opened through load_local_entity (its input carries that name).
 void remember_file(void* context, const xmlChar* local, const xmlChar* prefix, const xmlChar* uri,
                    int namespaces_count, const xmlChar** namespaces, int attributes_count,
                    int defaulted, const xmlChar** attributes) {
@@ -92,7 +105,9 @@ void remember_file(void* context, const xmlChar* local, const xmlChar* prefix, c
     if (!node || node->_private) return;  // not created (out of memory): leave the parent alone
     std::string file = state->main_file;
     if (ctxt != state->main && ctxt->input && ctxt->input->filename) file = ctxt->input->filename;
-    node->_private = const_cast<std::string*>(&*state->files->insert(std::move(file)).first);
+    ElementOrigin origin{&*state->origins->files.insert(std::move(file)).first, 0};
+    origin.line = ctxt->input ? start_tag_line(ctxt->input) : 0;
+    node->_private = &state->origins->elements.emplace_back(origin);
 }
 
 // Only local regular files, relative ones beside the including document: an http:, ftp: or
@@ -188,12 +203,16 @@ struct ContextFree {
 const xmlNode* XmlDocument::root() const noexcept { return doc_ ? xmlDocGetRootElement(doc_.get()) : nullptr; }
 
 Location XmlDocument::where(const xmlNode* node) const {
-    // Elements copied for a second use of the same entity lose their tag; their ancestors
-    // within the entity keep it.
+    if (node && node->type == XML_ELEMENT_NODE && node->_private) {
+        const auto* origin = static_cast<const ElementOrigin*>(node->_private);
+        return {*origin->file, origin->line, 0};
+    }
+    // Elements copied for a second use of the same entity may lose their tag; their
+    // ancestors within the entity keep the file, libxml2 the line the start tag ends on.
     std::string file = file_;
-    for (const xmlNode* n = node; n; n = n->parent) {
+    for (const xmlNode* n = node ? node->parent : nullptr; n; n = n->parent) {
         if (n->type == XML_ELEMENT_NODE && n->_private) {
-            file = *static_cast<const std::string*>(n->_private);
+            file = *static_cast<const ElementOrigin*>(n->_private)->file;
             break;
         }
     }
@@ -242,12 +261,12 @@ XmlParse parse_xml_text(std::string_view text, const std::string& file, std::vec
         result.error_where = {file, 0, 0};
         return result;
     }
-    auto files = std::make_unique<std::set<std::string>>();
+    auto origins = std::make_unique<ElementOrigins>();
     ParseState state;
     state.main_file = file;
     state.directory = directory_of(file);
     state.main = ctxt.get();
-    state.files = files.get();
+    state.origins = origins.get();
     state.notes = &notes;
     state.start_element = ctxt->sax->startElementNs;
     ctxt->sax->startElementNs = remember_file;
@@ -268,7 +287,7 @@ XmlParse parse_xml_text(std::string_view text, const std::string& file, std::vec
     }
     // Errors libxml2 recovered from (an undeclared namespace prefix) leave a usable tree.
     for (auto& error : state.errors) notes.push_back({error.where, "XML: " + error.message});
-    result.document = XmlDocument(doc, std::move(files), file);
+    result.document = XmlDocument(doc, std::move(origins), file);
     return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include <libxml/tree.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,13 +27,24 @@ struct XmlDocFree {
     void operator()(xmlDoc* doc) const noexcept { xmlFreeDoc(doc); }
 };
 
-// A parsed document and the names of the files its elements came from (elements point at
-// these strings, so they live as long as the tree).
+// Where an element's start tag begins: libxml2's own line is the one its start tag ends on.
+struct ElementOrigin {
+    const std::string* file = nullptr;
+    std::size_t line = 0;
+};
+
+// What the elements' _private pointers point at: kept as long as the tree.
+struct ElementOrigins {
+    std::set<std::string> files;
+    std::deque<ElementOrigin> elements;
+};
+
+// A parsed document and where each of its elements was written.
 class XmlDocument {
 public:
     XmlDocument() = default;
-    XmlDocument(xmlDoc* doc, std::unique_ptr<std::set<std::string>> files, std::string file)
-        : doc_(doc), files_(std::move(files)), file_(std::move(file)) {}
+    XmlDocument(xmlDoc* doc, std::unique_ptr<ElementOrigins> origins, std::string file)
+        : doc_(doc), origins_(std::move(origins)), file_(std::move(file)) {}
 
     explicit operator bool() const noexcept { return doc_ != nullptr; }
     const xmlNode* root() const noexcept;
@@ -42,7 +54,7 @@ public:
 
 private:
     std::unique_ptr<xmlDoc, XmlDocFree> doc_;
-    std::unique_ptr<std::set<std::string>> files_;
+    std::unique_ptr<ElementOrigins> origins_;
     std::string file_;
 };
 
