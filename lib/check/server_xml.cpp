@@ -150,7 +150,8 @@ Service read_service(const ElementReader& r, const xmlNode* e, const std::string
     Service service;
     service.name = r.text(e, "name");
     service.where = r.where(e);
-    service.engine.where = service.where;  // no <Engine>: Tomcat would not start the service
+    // No <Engine> (Tomcat would not start the service): findings about it point at the Service.
+    service.engine.where = service.engine.jvm_route.where = service.where;
     bool engine_seen = false;
     for (const xmlNode* child : child_elements(e)) {
         if (is_element(child, "Executor")) {

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <list>
-#include <sstream>
 
 namespace ajpgate::check::detail {
 
@@ -234,18 +233,26 @@ std::optional<std::string> read_small_file(const std::string& path, std::string&
         error = "larger than " + std::to_string(max_file_bytes >> 20) + " MiB";
         return std::nullopt;
     }
+    // st_size is 0 for /proc files, which may still be endless: the bytes read count too.
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = std::strerror(errno);
         return std::nullopt;
     }
-    std::ostringstream content;
-    content << in.rdbuf();
+    std::string content;
+    char chunk[16384];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        content.append(chunk, static_cast<std::size_t>(in.gcount()));
+        if (content.size() > max_file_bytes) {
+            error = "larger than " + std::to_string(max_file_bytes >> 20) + " MiB";
+            return std::nullopt;
+        }
+    }
     if (in.bad()) {
         error = "read error";
         return std::nullopt;
     }
-    return content.str();
+    return content;
 }
 
 XmlParse parse_xml_text(std::string_view text, const std::string& file, std::vector<ReadNote>& notes) {

@@ -458,6 +458,12 @@ void test_absent_attributes_point_at_element(void**) {
     assert_int_equal(service.engine.jvm_route.where.line, 8);
     assert_string_equal(service.engine.hosts.at(0).app_base.c_str(), "webapps");
     assert_false(service.cluster.has_value());
+
+    // No Engine at all (found by fuzz_server_xml): its jvmRoute points at the Service.
+    const auto bare = read_server_xml_text("<Server>\n<Service name='s'/>\n</Server>", "/x/server.xml", {});
+    assert_true(bare.node.has_value());
+    assert_int_equal(bare.node->services.at(0).engine.jvm_route.where.line, 2);
+    assert_string_equal(bare.node->services.at(0).engine.jvm_route.where.file.c_str(), "/x/server.xml");
 }
 
 void test_cluster_on_host_with_interceptor(void**) {
