@@ -53,9 +53,10 @@ declare -A seeds=(
     [fuzz_workers_properties]=workers_properties
     [fuzz_status_request]=status_request
     [fuzz_exchange]=exchange
+    [fuzz_server_xml]=server_xml
 )
 ordered=(fuzz_ajp13_response fuzz_ajp13_request fuzz_uri_map fuzz_workers_properties
-         fuzz_status_request fuzz_exchange)
+         fuzz_status_request fuzz_exchange fuzz_server_xml)
 
 # A smaller ASan quarantine and shorter allocation stacks: ~17% more executions per second on
 # the parser targets (whose time goes to the allocator). A crash input is re-run by hand with
