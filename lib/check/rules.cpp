@@ -72,7 +72,9 @@ constexpr std::array kRules{
          "Set worker.NAME.secret (or the lb's secret) to the connector's secret."},
     Rule{"JKC212", "secret-required-unset", Severity::error, "the connector requires a secret but has none",
          "Since Tomcat 9.0.31 secretRequired is true by default, and an AJP connector with "
-         "secretRequired=\"true\" and no secret refuses to start: every connect is refused.",
+         "secretRequired=\"true\" and no secret fails to start (IllegalArgumentException in the log). "
+         "Its port stays bound, so connects succeed but nothing ever answers: each request waits for "
+         "the CPING or reply timeouts, then the member is put in error (seen with Tomcat 10.1).",
          "Set secret=\"...\" on the connector and the same worker.NAME.secret, or (only on a private "
          "network) secretRequired=\"false\"."},
     Rule{"JKC213", "secret-ignored", Severity::warning, "httpd sends a secret the connector does not check",
