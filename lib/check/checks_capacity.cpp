@@ -10,11 +10,6 @@
 namespace ajpgate::check {
 namespace {
 
-void related(Finding& f, Location where, std::string note) {
-    f.related.push_back(std::move(where));
-    f.related_notes.push_back(std::move(note));
-}
-
 std::string assumptions(const MpmLimits& limits) {
     if (limits.assumed.empty()) return "";
     std::string out = " (assumed: ";
@@ -77,7 +72,7 @@ void check_env_vars(const CheckInput& in, const Binding& b, std::vector<Finding>
                                      (allowed ? " (allowedRequestAttributesPattern does not match it)"
                                               : " (it has no allowedRequestAttributesPattern)"),
                                  var.where);
-        related(f, c.allowed_request_attributes_pattern.where, "allowedRequestAttributesPattern");
+        f.add_related(c.allowed_request_attributes_pattern.where, "allowedRequestAttributesPattern");
         out.push_back(std::move(f));
     }
 }
@@ -101,7 +96,7 @@ void check_capacity(const CheckInput& in, std::vector<Finding>& out) {
                                                               : "for " + std::to_string(pool_timeout_s) + " s") +
                                          " but " + node + " closes them after " + std::to_string(keep_alive) + " ms",
                                      where_property(in.workers, name, "connection_pool_timeout"));
-            related(f, c.keep_alive_timeout.present() ? c.keep_alive_timeout.where : c.connection_timeout.where,
+            f.add_related(c.keep_alive_timeout.present() ? c.keep_alive_timeout.where : c.connection_timeout.where,
                     "Tomcat's idle timeout");
             f.fix = "Set worker." + name + ".connection_pool_timeout=" + std::to_string(keep_alive / 1000 > 0 ? keep_alive / 1000 : 1) +
                     " or raise the connector's keepAliveTimeout.";
@@ -118,7 +113,7 @@ void check_capacity(const CheckInput& in, std::vector<Finding>& out) {
                                          "' but " + node + " has " + std::to_string(threads) + " threads" +
                                          assumptions(limits),
                                      limits.where);
-            related(f, threads_attr.where, "maxThreads");
+            f.add_related(threads_attr.where, "maxThreads");
             out.push_back(std::move(f));
         }
         const long pool = b.worker->connection_pool_size.value_or(limits.threads_per_child);
@@ -130,7 +125,7 @@ void check_capacity(const CheckInput& in, std::vector<Finding>& out) {
                                          std::to_string(connections) + " connections to member '" + name + "' but " +
                                          node + " accepts " + std::to_string(max_connections) + assumptions(limits),
                                      where_property(in.workers, name, "connection_pool_size"));
-            related(f, c.max_connections.where, "maxConnections");
+            f.add_related(c.max_connections.where, "maxConnections");
             out.push_back(std::move(f));
         }
         check_env_vars(in, b, out);

@@ -11,11 +11,6 @@
 namespace ajpgate::check {
 namespace {
 
-void related(Finding& f, Location where, std::string note) {
-    f.related.push_back(std::move(where));
-    f.related_notes.push_back(std::move(note));
-}
-
 bool ends_with(const std::string& s, std::string_view tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
@@ -158,7 +153,7 @@ void check_cluster(const CheckInput& in, std::vector<Finding>& out) {
                     f.severity = Severity::error;
                     f.message += " and sticky_session is off";
                 }
-                related(f, where_property(in.workers, lb.name, "balance_workers"), "the lb");
+                f.add_related(where_property(in.workers, lb.name, "balance_workers"), "the lb");
                 out.push_back(std::move(f));
             }
             for (const Host& host : s->engine.hosts) {
@@ -171,7 +166,7 @@ void check_cluster(const CheckInput& in, std::vector<Finding>& out) {
                                                                "' but application '" + (app.path.empty() ? "/" : app.path) +
                                                                "' on node '" + b->node->name + "' sets '" + cookie + "'",
                                                  where_property(in.workers, lb.name, "session_cookie"));
-                        related(f, app.session_cookie_name.present() ? app.session_cookie_name.where : app.web_xml,
+                        f.add_related(app.session_cookie_name.present() ? app.session_cookie_name.where : app.web_xml,
                                 "the application's cookie name");
                         out.push_back(std::move(f));
                     }

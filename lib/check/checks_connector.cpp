@@ -6,11 +6,6 @@
 namespace ajpgate::check {
 namespace {
 
-void related(Finding& f, Location where, std::string note) {
-    f.related.push_back(std::move(where));
-    f.related_notes.push_back(std::move(note));
-}
-
 std::string member(const Binding& b) { return "member '" + b.worker->name + "'"; }
 std::string node_of(const Binding& b) { return "node '" + b.node->name + "'"; }
 
@@ -24,7 +19,7 @@ void check_secret(const CheckInput& in, const Binding& b, std::vector<Finding>& 
     if (required && !has_secret) {
         Finding f = make_finding("JKC212", "the AJP connector of " + node_of(b) + " requires a secret and has none",
                                  c.where);
-        related(f, secret_line, member(b) + " connects here");
+        f.add_related(secret_line, member(b) + " connects here");
         out.push_back(std::move(f));
         return;
     }
@@ -32,14 +27,14 @@ void check_secret(const CheckInput& in, const Binding& b, std::vector<Finding>& 
         Finding f = make_finding("JKC211", member(b) + " sends no secret but the AJP connector of " + node_of(b) +
                                                " has one",
                                  secret_line);
-        related(f, c.secret.where, "the connector's secret");
+        f.add_related(c.secret.where, "the connector's secret");
         out.push_back(std::move(f));
         return;
     }
     if (has_secret && b.secret != *c.secret.value) {
         Finding f = make_finding("JKC210", member(b) + "'s secret differs from the AJP connector's on " + node_of(b),
                                  secret_line);
-        related(f, c.secret.where, "the connector's secret");
+        f.add_related(c.secret.where, "the connector's secret");
         out.push_back(std::move(f));
         return;
     }
@@ -47,7 +42,7 @@ void check_secret(const CheckInput& in, const Binding& b, std::vector<Finding>& 
         Finding f = make_finding("JKC213", member(b) + " sends a secret that the AJP connector of " + node_of(b) +
                                                " does not check",
                                  c.secret_required.where);
-        related(f, secret_line, "httpd's secret");
+        f.add_related(secret_line, "httpd's secret");
         out.push_back(std::move(f));
     }
     if (!has_secret) {
@@ -75,7 +70,7 @@ void check_packet_size(const CheckInput& in, const Binding& b, std::vector<Findi
                              member(b) + " has max_packet_size " + std::to_string(httpd) + " but the AJP connector of " +
                                  node_of(b) + " has packetSize " + std::to_string(tomcat),
                              where_property(in.workers, b.worker->name, "max_packet_size"));
-    related(f, c.packet_size.where, "packetSize");
+    f.add_related(c.packet_size.where, "packetSize");
     out.push_back(std::move(f));
 }
 
@@ -89,7 +84,7 @@ void check_connectors(const CheckInput& in, std::vector<Finding>& out) {
             Finding f = make_finding("JKC201", member(b) + " connects to port " + std::to_string(b.worker->port) +
                                                    ", where " + node_of(b) + " has no connector",
                                      port_line);
-            related(f, {b.node->server_xml, 0, 0}, "the node's connectors");
+            f.add_related({b.node->server_xml, 0, 0}, "the node's connectors");
             out.push_back(std::move(f));
             continue;
         }
@@ -98,13 +93,13 @@ void check_connectors(const CheckInput& in, std::vector<Finding>& out) {
             Finding f = make_finding("JKC202", member(b) + " connects to port " + std::to_string(b.worker->port) +
                                                    ", an HTTP connector of " + node_of(b),
                                      port_line);
-            related(f, c.where, "that connector");
+            f.add_related(c.where, "that connector");
             out.push_back(std::move(f));
             continue;
         }
         if (!attribute_flag(c.enabled, true)) {
             Finding f = make_finding("JKC204", "the AJP connector of " + node_of(b) + " is disabled", c.enabled.where);
-            related(f, port_line, member(b) + " connects to it");
+            f.add_related(port_line, member(b) + " connects to it");
             out.push_back(std::move(f));
             continue;
         }
@@ -115,7 +110,7 @@ void check_connectors(const CheckInput& in, std::vector<Finding>& out) {
                                          (c.address.present() ? *c.address.value : std::string("loopback (no address)")) +
                                          " but " + member(b) + " connects to " + b.worker->host,
                                      c.address.where);
-            related(f, where_property(in.workers, b.worker->name, "host"), member(b) + "'s host");
+            f.add_related(where_property(in.workers, b.worker->name, "host"), member(b) + "'s host");
             out.push_back(std::move(f));
         }
         check_secret(in, b, out);

@@ -18,11 +18,6 @@ const Attribute* engine_route(const Binding& b) {
     return s ? &s->engine.jvm_route : nullptr;
 }
 
-void with_related(Finding& f, Location where, std::string note) {
-    f.related.push_back(std::move(where));
-    f.related_notes.push_back(std::move(note));
-}
-
 }  // namespace
 
 void check_identity(const CheckInput& in, std::vector<Finding>& out) {
@@ -49,7 +44,7 @@ void check_identity(const CheckInput& in, std::vector<Finding>& out) {
                                      "node '" + b.node->name + "' (member '" + name + "') has no jvmRoute; the member's route is '" +
                                          b.route + "'",
                                      engine_route_where(b));
-            with_related(f, where_property(in.workers, name, "route"), "the member is defined here");
+            f.add_related(where_property(in.workers, name, "route"), "the member is defined here");
             f.fix = "Set <Engine jvmRoute=\"" + b.route + "\"> on node '" + b.node->name + "'.";
             out.push_back(std::move(f));
         } else if (*jvm_route->value != b.route) {
@@ -57,7 +52,7 @@ void check_identity(const CheckInput& in, std::vector<Finding>& out) {
                                      "member '" + name + "' has route '" + b.route + "' but node '" + b.node->name +
                                          "' has jvmRoute '" + *jvm_route->value + "'",
                                      where_property(in.workers, name, "route"));
-            with_related(f, jvm_route->where, "jvmRoute is set here");
+            f.add_related(jvm_route->where, "jvmRoute is set here");
             f.fix = "Set worker." + name + ".route=" + *jvm_route->value + ", or <Engine jvmRoute=\"" + b.route + "\">.";
             out.push_back(std::move(f));
         }
@@ -79,7 +74,7 @@ void check_identity(const CheckInput& in, std::vector<Finding>& out) {
             if (!inserted) {
                 Finding f = make_finding("JKC103", "node '" + node.name + "' has jvmRoute '" + *r.value +
                                                        "', as another node has", r.where);
-                with_related(f, it->second->where, "the same jvmRoute here");
+                f.add_related(it->second->where, "the same jvmRoute here");
                 out.push_back(std::move(f));
             }
         }

@@ -24,6 +24,12 @@ struct Finding {
     std::vector<std::string> related_notes;  // what each related location is ("jvmRoute here")
     std::string effect;        // what a user would see
     std::string fix;           // what to change
+
+    // A location on the other side, with what it is ("jvmRoute is set here").
+    void add_related(Location where, std::string note) {
+        related.push_back(std::move(where));
+        related_notes.push_back(std::move(note));
+    }
 };
 
 // Findings in a stable order: by file, line, then id (the order a compiler prints in).
