@@ -112,7 +112,9 @@ void check_capacity(const CheckInput& in, std::vector<Finding>& out) {
                                      "httpd can send " + std::to_string(at_once) + " requests at once to member '" + name +
                                          "' but " + node + " has " + std::to_string(threads) + " threads" +
                                          assumptions(limits),
-                                     limits.where);
+                                     // Without an httpd configuration (--workers), the member's line.
+                                     limits.where.file.empty() ? where_property(in.workers, name, "busy_limit")
+                                                               : limits.where);
             f.add_related(threads_attr.where, "maxThreads");
             out.push_back(std::move(f));
         }

@@ -17,7 +17,8 @@ void check_secret(const CheckInput& in, const Binding& b, std::vector<Finding>& 
     const bool has_secret = c.secret.present() && !c.secret.value->empty();
     const Location secret_line = where_property(in.workers, b.worker->name, "secret");
     if (required && !has_secret) {
-        Finding f = make_finding("JKC212", "the AJP connector of " + node_of(b) + " requires a secret and has none",
+        Finding f = make_finding("JKC212", "the AJP connector of " + node_of(b) + ", which " + member(b) +
+                                                     " uses, requires a secret and has none",
                                  c.where);
         f.add_related(secret_line, member(b) + " connects here");
         out.push_back(std::move(f));

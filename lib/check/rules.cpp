@@ -181,6 +181,30 @@ constexpr std::array kRules{
          "Tomcat 10 implements Jakarta EE (jakarta.* packages); an application built for javax.servlet "
          "fails to load its servlets and filters.",
          "Migrate the application to jakarta.* (or deploy it through Tomcat's webapps-javaee migration)."},
+    // 6xx: found by --probe, and logged by the module when it meets them at run time.
+    Rule{"JKC601", "probe-unreachable", Severity::error, "the member cannot be reached",
+         "jkcheck --probe could not connect to the member's host and port. Every request balanced to it "
+         "fails over (or fails, for a standalone worker) until it answers.",
+         "Start the node, or correct worker.NAME.host/port; check that the AJP connector's address is one "
+         "httpd's host can reach."},
+    Rule{"JKC602", "probe-no-cpong", Severity::error, "the member does not answer CPING",
+         "A connection to the member's port opens, but a CPING gets no CPONG. Tomcat binds the port and then "
+         "fails to start an AJP connector that requires a secret it lacks; an HTTP connector answers with an "
+         "HTTP error; a hung node answers nothing. ajpgate's module logs this id when a CPING it sends "
+         "(ping_mode, a recovery probe, a hung-backend check) gets no CPONG.",
+         "Point the member at the node's AJP connector, and read the node's catalina log for why the "
+         "connector did not start."},
+    Rule{"JKC603", "probe-refused", Severity::error, "the member refuses requests with 403",
+         "The AJP connector answers CPING but refuses the request itself with 403: Tomcat does this to every "
+         "request whose secret differs from the connector's, or that carries none when one is required, "
+         "and to requests with attributes allowedRequestAttributesPattern does not allow. Users get 403 on "
+         "every page. ajpgate's module logs this id when a member has answered many requests in a row with "
+         "403 and closed the connection each time, which is what a secret mismatch looks like.",
+         "Make worker.NAME.secret (or the lb's secret) equal to the connector's secret."},
+    Rule{"JKC604", "probe-request-failed", Severity::warning, "the member answers CPING but not a request",
+         "The probe request (GET /, with the member's secret) got no valid response: the connector answers "
+         "CPING, but requests time out, break off or are malformed.",
+         "Read the node's logs for the probe request; compare max_packet_size with the connector's packetSize."},
 };
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {

@@ -8,16 +8,28 @@
 
 namespace ajpgate::transport {
 
-bool cping(PacketChannel& channel, std::chrono::milliseconds timeout) {
+PingAnswer ping(PacketChannel& channel, std::chrono::milliseconds timeout) {
     ajp13::PacketWriter writer(channel.send_buffer(), ajp13::Direction::to_container);
     writer.reset();
     if (ajp13::encode_cping(writer) != ajp13::Status::ok || channel.send(writer.packet()) != IoResult::ok) {
-        return false;
+        return PingAnswer::send_failed;
     }
     ajp13::Frame frame;
-    if (channel.receive(frame, timeout) != ReceiveResult::packet) return false;
+    switch (channel.receive(frame, timeout)) {
+    case ReceiveResult::packet: break;
+    case ReceiveResult::timeout: return PingAnswer::silent;
+    case ReceiveResult::malformed: return PingAnswer::not_ajp;
+    case ReceiveResult::closed:
+    case ReceiveResult::io_error: return PingAnswer::closed;
+    }
     return ajp13::decode_bare(frame.payload, ajp13::MessageType::cpong) == ajp13::Status::ok &&
-           channel.unread_bytes() == 0;
+                   channel.unread_bytes() == 0
+               ? PingAnswer::cpong
+               : PingAnswer::other;
+}
+
+bool cping(PacketChannel& channel, std::chrono::milliseconds timeout) {
+    return ping(channel, timeout) == PingAnswer::cpong;
 }
 
 std::size_t probe_idle_connections(ConnectionPool& pool, Clock::time_point now, std::chrono::milliseconds interval,

@@ -76,6 +76,17 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
                              const ExchangeOptions& exchange_options, BodySource& body, ResponseSink& sink,
                              const Sleeper& sleep);
 
+// How a CPING was answered: jkcheck --probe and the logs say which, since each points at a
+// different cause (a connector that did not start, an HTTP port, a hung node).
+enum class PingAnswer : std::uint8_t {
+    cpong,
+    send_failed,  // the CPING could not be written
+    silent,       // nothing within the timeout
+    closed,       // the backend closed the connection
+    not_ajp,      // bytes that do not frame as an AJP packet (an HTTP connector's error page)
+    other,        // an AJP packet that is not a lone CPONG
+};
+PingAnswer ping(PacketChannel& channel, std::chrono::milliseconds timeout);
 // One CPING/CPONG round trip on an idle connection; false when the answer is missing or wrong.
 bool cping(PacketChannel& channel, std::chrono::milliseconds timeout);
 

@@ -1,9 +1,10 @@
 """jkcheck on real files: a correct two-node cluster as the Tomcat tests write it (server.xml
 with the static cluster, the webapp, catalina.properties from Debian's tomcat10) gives no
 finding and exit 0; each broken copy gives its rule's id at both locations and exit 1; the
-formats parse; suppressions, --explain and the exit codes for bad input and usage hold. One
-broken configuration is also started in the real Tomcat 10 to show the finding is what
-Tomcat does (an AJP connector requiring a secret it lacks never answers)."""
+formats parse; suppressions, --explain and the exit codes for bad input and usage hold.
+Broken configurations are also started in the real Tomcat 10, and --probe shows each static
+finding is what Tomcat does (403 for a wrong or missing secret, a connector requiring a secret
+it lacks binds but never answers, an HTTP port is not AJP)."""
 import json
 import os
 import re
@@ -203,32 +204,105 @@ class JkcheckCommandLineTest(unittest.TestCase):
 
 
 class JkcheckAgainstTomcatTest(unittest.TestCase):
-    """JKC212 says the connector does not work: start the real Tomcat with that server.xml."""
+    """Broken configurations started in the real Tomcat 10, one node for all of them: an AJP
+    connector with secret "right", a second AJP connector requiring a secret it lacks
+    (JKC212), and the HTTP connector. Workers point at each of them in a different wrong way;
+    jkcheck's static findings are what --probe then meets in the running Tomcat."""
 
-    def test_connector_requiring_a_missing_secret_does_not_start(self):
+    @classmethod
+    def setUpClass(cls):
         require_jkcheck()
-        c = Cluster()
-        self.addCleanup(c.remove)
-        node = TomcatNode("was1")
-        self.addCleanup(node.stop)
-        xml = os.path.join(node.base, "conf", "server.xml")
-        edit(xml, 'secretRequired="false"', "")
-        with open(c.workers, "w") as f:
-            f.write(f"worker.list=was1\nworker.was1.type=ajp13\nworker.was1.host=127.0.0.1\n"
-                    f"worker.was1.port={node.ajp_port}\nworker.was1.connection_pool_timeout=60\n")
-        rc, out, _ = jkcheck("--workers", c.workers, "--node", "was1=" + node.base, "--format", "json")
-        ids = [f["id"] for f in json.loads(out)["findings"]]
-        self.assertIn("JKC212", ids)
-        self.assertEqual(rc, 1)
-        node.start()  # ready once its HTTP connector serves the webapp
+        if not tomcat_available():
+            raise unittest.SkipTest("tomcat10 is not installed")
+        cls.node = TomcatNode("was1", secret="right")
+        cls.unstarted_port = harness.free_port()
+        cls.closed_port = harness.free_port()
+        cls.xml = os.path.join(cls.node.base, "conf", "server.xml")
+        edit(cls.xml, "<Engine ", f'<Connector address="127.0.0.1" port="{cls.unstarted_port}" '
+                                  'protocol="AJP/1.3" secretRequired="true"/>\n    <Engine ')
+        cls.dir = harness.scratch_dir("jkcheck-live")
+        cls.workers = os.path.join(cls.dir, "workers.properties")
+        members = {"good": (cls.node.ajp_port, "right"), "wrong": (cls.node.ajp_port, "wrong"),
+                   "nosecret": (cls.node.ajp_port, None), "unstarted": (cls.unstarted_port, None),
+                   "http": (cls.node.http_port, None), "closed": (cls.closed_port, None)}
+        lines = ["worker.list=" + ",".join(members)]
+        for name, (port, secret) in members.items():
+            lines += [f"worker.{name}.type=ajp13", f"worker.{name}.host=127.0.0.1", f"worker.{name}.port={port}",
+                      f"worker.{name}.route=was1", f"worker.{name}.connection_pool_timeout=30"]
+            if secret:
+                lines.append(f"worker.{name}.secret={secret}")
+        with open(cls.workers, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        cls.static = cls.findings_by_worker()
+        try:
+            cls.node.start()
+        except Exception:
+            cls.node.stop()
+            raise
+        cls.live = cls.findings_by_worker("--probe", "--probe-timeout", "1500")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    @classmethod
+    def findings_by_worker(cls, *extra):
+        rc, out, err = jkcheck("--workers", cls.workers, "--node", cls.node.base, "--format", "json", *extra)
+        assert rc == 1, (rc, out, err)
+        by_worker = {}
+        for f in json.loads(out)["findings"]:
+            match = re.search(r"(?:member|worker) '(\w+)'", f["message"])
+            if match:
+                by_worker.setdefault(match.group(1), {})[f["id"]] = f
+        return by_worker
+
+    def live_ids(self, worker):
+        return sorted(i for i in self.live.get(worker, {}) if i.startswith("JKC6"))
+
+    def test_correct_member_has_no_finding_either_way(self):
+        # Only the capacity warning every member here gets: with --workers alone, httpd's
+        # default MaxRequestWorkers (400) is assumed against maxThreads 200.
+        self.assertEqual(list(self.static.get("good", {})), ["JKC302"])
+        self.assertEqual(self.live_ids("good"), [])
+
+    def test_secret_mismatch_is_refused_with_403(self):
+        self.assertIn("JKC210", self.static["wrong"])
+        finding = self.live["wrong"]["JKC603"]
+        self.assertIn("carrying the configured secret with 403", finding["message"])
+        self.assertEqual(finding["locations"][0]["line"], line_of(self.workers, "worker.wrong.host"))
+
+    def test_secret_not_sent_is_refused_with_403(self):
+        self.assertIn("JKC211", self.static["nosecret"])
+        self.assertIn("without a secret", self.live["nosecret"]["JKC603"]["message"])
+
+    def test_connector_requiring_a_missing_secret_binds_but_never_answers(self):
+        finding = self.static["unstarted"]["JKC212"]
+        self.assertEqual(finding["locations"][0]["line"], line_of(self.xml, str(self.unstarted_port)))
         # Tomcat binds the port at init and fails at start: a connect succeeds, a CPING is
         # never answered, and the log names the invalid combination.
-        conn = socket.create_connection(("127.0.0.1", node.ajp_port), timeout=3)
+        self.assertEqual(self.live_ids("unstarted"), ["JKC602"])
+        self.assertIn("no CPONG within 1500 ms", self.live["unstarted"]["JKC602"]["message"])
+        self.assertIn('secretRequired="true" but the secret attribute is either null or ""', self.node.log_text())
+        conn = socket.create_connection(("127.0.0.1", self.unstarted_port), timeout=3)
         self.addCleanup(conn.close)
         conn.sendall(bytes([0x12, 0x34, 0x00, 0x01, 0x0A]))
         with self.assertRaises(socket.timeout):
             conn.recv(16)
-        self.assertIn('secretRequired="true" but the secret attribute is either null or ""', node.log_text())
+
+    def test_http_connector_is_not_ajp(self):
+        self.assertIn("JKC202", self.static["http"])
+        self.assertEqual(self.live_ids("http"), ["JKC602"])
+        self.assertIn("not AJP", self.live["http"]["JKC602"]["message"])
+
+    def test_nothing_listening_is_unreachable(self):
+        self.assertEqual(self.live_ids("closed"), ["JKC601"])
+        self.assertIn("connection was refused", self.live["closed"]["JKC601"]["message"])
+
+    def test_probe_is_off_by_default(self):
+        for worker in self.static:
+            self.assertEqual([i for i in self.static[worker] if i.startswith("JKC6")], [], worker)
+
 
 if __name__ == "__main__":
     unittest.main()

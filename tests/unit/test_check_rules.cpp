@@ -273,6 +273,7 @@ void test_each_rule_fires_alone(void**) {
 void test_every_rule_has_a_case_and_unique_ids(void**) {
     for (const Rule& rule : all_rules()) {
         if (rule.id == "JKC002") continue;  // reading notes: test_check_server_xml
+        if (rule.id.starts_with("JKC6")) continue;  // --probe's verdicts: test_check_probe
         const bool covered = std::any_of(cases().begin(), cases().end(), [&](const Case& c) { return rule.id == c.id; });
         if (!covered) print_error("no case for %s\n", std::string(rule.id).c_str());
         assert_true(covered);
@@ -317,7 +318,7 @@ void test_formats(void**) {
     ctx.tool_version = "0.test";
     ctx.assumptions = {"httpd: something"};
     const std::string text = render_text(findings, ctx);
-    assert_true(text.find(kXml1 + ":3: error[JKC212]: the AJP connector of node 'was1' requires a secret") == 0);
+    assert_true(text.find(kXml1 + ":3: error[JKC212]: the AJP connector of node 'was1', which member 'was1' uses, requires a secret") == 0);
     assert_true(text.find("  workers.properties:2: note: member 'was1' connects here\n") != std::string::npos);
     assert_true(text.find("\n  fix: ") != std::string::npos);
     assert_true(text.find("1 error(s), 0 warning(s), 0 info\n") != std::string::npos);

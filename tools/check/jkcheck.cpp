@@ -1,8 +1,10 @@
 // jkcheck: checks httpd's side of an AJP set-up (Jk directives, workers.properties) against
 // each Tomcat node's configuration, before a failover finds out. This file only reads the
 // command line, calls lib/check and prints; every verdict is made in lib/check.
+#include <apr_general.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -12,10 +14,12 @@
 #include <vector>
 
 #include "check/check_input.hpp"
+#include "check/probe_verdict.hpp"
 #include "check/report.hpp"
 #include "check/rules.hpp"
 #include "check/server_xml.hpp"
 #include "check/suppress.hpp"
+#include "member_probe.hpp"
 
 using namespace ajpgate::check;
 
@@ -30,6 +34,7 @@ constexpr const char* kUsage =
     "usage: jkcheck [--httpd-conf FILE | --workers FILE] [--node [NAME=]CATALINA_BASE ...]\n"
     "               [--catalina-home DIR] [-D name=value ...] [--define NAME ...]\n"
     "               [--format text|json|sarif] [--fail-on error|warning|info]\n"
+    "               [--probe [--probe-timeout MS]]\n"
     "       jkcheck --explain ID|NAME\n"
     "       jkcheck --list-rules\n"
     "\n"
@@ -43,6 +48,9 @@ constexpr const char* kUsage =
     "  --define NAME       an httpd -D NAME, for <IfDefine NAME>\n"
     "  --format FORMAT     text (default), json or sarif\n"
     "  --fail-on LEVEL     exit 1 when a finding is at LEVEL or above (default: error)\n"
+    "  --probe             also connect to every ajp13 worker: CPING it, and send one GET /\n"
+    "                      with its secret (tells 'secret refused' from 'no connector')\n"
+    "  --probe-timeout MS  how long each step of a probe may take (default: 3000)\n"
     "\n"
     "exit: 0 nothing at or above --fail-on, 1 findings, 2 unreadable input, 3 usage\n"
     "suppress a finding with a comment 'jkcheck:disable=ID' on its line or the line above\n";
@@ -56,6 +64,8 @@ struct Options {
     std::set<std::string> defines;
     std::string format = "text";
     Severity fail_on = Severity::error;
+    bool probe = false;
+    std::chrono::milliseconds probe_timeout{3000};
 };
 
 int usage(const std::string& why) {
@@ -86,6 +96,17 @@ std::optional<Severity> severity_of(const std::string& s) {
     if (s == "warning") return Severity::warning;
     if (s == "info") return Severity::info;
     return std::nullopt;
+}
+
+// Every ajp13 worker with a port, each probed once (a member of several lbs included).
+void probe_members(const CheckInput& input, std::chrono::milliseconds timeout, std::vector<Finding>& findings) {
+    apr_initialize();
+    for (const Binding& member : input.bindings) {
+        if (member.worker->port <= 0 || member.worker->host.empty()) continue;
+        judge_probe(input, member, probe_member(*member.worker, member.secret, timeout), findings);
+    }
+    sort_findings(findings);
+    apr_terminate();
 }
 
 bool readable(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
@@ -142,6 +163,13 @@ int main(int argc, char** argv) {
         } else if (a == "--fail-on") {
             if (!next(v) || !severity_of(v)) return usage("--fail-on is error, warning or info");
             o.fail_on = *severity_of(v);
+        } else if (a == "--probe") {
+            o.probe = true;
+        } else if (a == "--probe-timeout") {
+            char* end = nullptr;
+            const long ms = next(v) ? std::strtol(v.c_str(), &end, 10) : 0;
+            if (v.empty() || *end != '\0' || ms < 1 || ms > 600000) return usage("--probe-timeout is 1 to 600000 ms");
+            o.probe_timeout = std::chrono::milliseconds(ms);
         } else {
             return usage("unknown argument '" + a + "'");
         }
@@ -196,6 +224,7 @@ int main(int argc, char** argv) {
     }
     bind_nodes(input);
     std::vector<Finding> findings = run_checks(input);
+    if (o.probe) probe_members(input, o.probe_timeout, findings);
     context.suppressed = apply_suppressions(findings, lines_from_disk());
     const MpmLimits limits = mpm_limits(httpd ? *httpd : HttpdConf{});
     for (const std::string& a : limits.assumed) context.assumptions.push_back("httpd: " + a);
