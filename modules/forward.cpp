@@ -12,6 +12,7 @@
 #include "modules/messages.hpp"
 #include "modules/request_id.hpp"
 #include "modules/status_handler.hpp"
+#include "check/rule_ids.hpp"
 
 namespace ajpgate::httpd {
 
@@ -52,15 +53,20 @@ std::string describe_failure(const Attempt& a, const std::string& who) {
     case Failure::busy: return who + ": no free connection within connection_acquire_timeout" + answer;
     case Failure::connect_failed:
     case Failure::cping_failed:
-        return who + (a.input.failure == Failure::cping_failed ? ": no CPONG within the ping timeout" : ": cannot connect") +
-               " after " + std::to_string(o.attempts) + " attempt(s)" + answer;
+        if (a.input.failure == Failure::connect_failed) {
+            return who + ": cannot connect after " + std::to_string(o.attempts) + " attempt(s)" + answer;
+        }
+        return who + ": no CPONG within the ping timeout after " + std::to_string(o.attempts) + " attempt(s)" + answer +
+               check::rule_ids::no_cpong_note;
     case Failure::bad_request: return who + ": the request's Content-Length is not a number" + answer;
     case Failure::status_fail_member:
     case Failure::status_fail_request:
         return who + ": status " + std::to_string(a.backend_status) + " is in fail_on_status" + answer;
     default: break;
     }
-    return who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries + answer;
+    const char* note = e.result == transport::ExchangeResult::backend_hung ? check::rule_ids::no_cpong_note : "";
+    return who + ": " + std::string(e.detail) + " (" + std::string(transport::to_string(e.result)) + ")" + tries + answer +
+           note;
 }
 
 Attempt attempt_once(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& w, const BuildInputs& inputs,
@@ -132,6 +138,15 @@ Attempt attempt_on_ajp13(request_rec* r, const ServerConfig& cfg, Ajp13Runtime& 
     a.decision = balancer::decide(a.input);
     if (a.decision.step == balancer::NextStep::done) note_answer(w);
     if (a.decision.step != balancer::NextStep::done) a.failure = describe_failure(a, w.description);
+    const auto& exchange = a.outcome.exchange;
+    if (exchange.status != 0 && w.refusals.note(exchange.status, exchange.reusable)) {
+        client.logger.log(log::Level::warn, msg::secret_refused,
+                          w.description + ": the last " + std::to_string(balancer::RefusalWatch::kDefaultThreshold) +
+                              " requests were all refused with 403 and the connection closed, which is how Tomcat "
+                              "answers a secret that differs from its AJP connector's: compare the secret sent to it (worker." +
+                              w.config->name + ".secret, or its lb's) with the connector's" +
+                              check::rule_ids::refused_note);
+    }
     if (w.shared) {
         const auto& e = a.outcome.exchange;
         balancer::ajp_request_end(*w.shared,

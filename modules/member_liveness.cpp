@@ -4,6 +4,7 @@
 
 #include "modules/messages.hpp"
 #include "modules/monotonic_clock.hpp"
+#include "check/rule_ids.hpp"
 
 namespace ajpgate::httpd {
 
@@ -23,7 +24,8 @@ bool MemberLiveness::member_alive() {
         logger_.log(log::Level::warn, msg::backend_hung,
                     worker_.description + ": a request waited " + std::to_string(settings_.after.count()) +
                         " ms for its answer and a new connection got no CPONG within " +
-                        std::to_string(settings_.probe_timeout.count()) + " ms: the member is hung");
+                        std::to_string(settings_.probe_timeout.count()) + " ms: the member is hung" +
+                        check::rule_ids::no_cpong_note);
     }
     return answered;
 }

@@ -37,7 +37,8 @@ inline constexpr log::Code lb_member_error{"AJPG0143"};    // error: a member is
 inline constexpr log::Code lb_member_recovered{"AJPG0144"};  // info: a member is back (request or probe)
 inline constexpr log::Code lb_picked{"AJPG0145"};          // debug: which member, and why
 inline constexpr log::Code host_unresolved{"AJPG0146"};  // warn: a worker's host name does not resolve (retried)
-inline constexpr log::Code host_resolved{"AJPG0147"};    // info: a worker's host name resolves now
+inline constexpr log::Code host_resolved{"AJPG0147"};
+inline constexpr log::Code secret_refused{"AJPG0149"};   // warn: a worker refuses every request as a wrong secret does (JKC603)    // info: a worker's host name resolves now
 inline constexpr log::Code background_failed{"AJPG0148"};  // error: a background tick failed (no memory, no thread)
 inline constexpr log::Code status_change{"AJPG0150"};      // info: the status worker changed a setting or state
 inline constexpr log::Code status_refused{"AJPG0151"};     // warn: a status request refused or failed

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "balancer/ajp_state.hpp"
+#include "balancer/refusal_watch.hpp"
 #include "config/worker_model.hpp"
 #include "transport/ajp_service.hpp"
 #include "transport/apr_link.hpp"
@@ -55,6 +56,7 @@ struct Ajp13Runtime {
     transport::ServiceOptions service;
     bool resolved = false;     // fixed for this generation; a later resolve publishes a new one
     std::string description;  // "worker was1 (host:port)": log lines name it, built once
+    balancer::RefusalWatch refusals;  // 403 + connection closed, request after request (AJPG0149)
 };
 
 class ChildRuntime {

@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
 import tomcat_cluster  # noqa: E402
-from tomcat import TomcatNode, tomcat_available  # noqa: E402
+from httpd import Httpd, module_path  # noqa: E402
+from tomcat import TomcatNode, request, tomcat_available  # noqa: E402
 
 JKCHECK = os.path.join(harness.build_dir(), "tools", "jkcheck")
 
@@ -185,6 +186,44 @@ class JkcheckTableTest(unittest.TestCase):
         self.assertEqual(jkcheck(*args, "--fail-on", "info")[0], 1)
 
 
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+
+
+def readme_text():
+    with open(README) as f:
+        return f.read()
+
+
+class JkcheckReadmeTest(unittest.TestCase):
+    """The README shows what jkcheck really prints, and every rule it has."""
+
+    def setUp(self):
+        require_jkcheck()
+
+    def test_example_is_the_real_output(self):
+        block = re.search(r"<!-- jkcheck-example -->\n(.*?)<!-- /jkcheck-example -->", readme_text(), re.S).group(1)
+        lines = [line[4:] for line in block.splitlines()]
+        self.assertTrue(lines[0].startswith("$ jkcheck"), lines)
+        expected = "\n".join(lines[2:]) + "\n"
+        c = Cluster()
+        self.addCleanup(c.remove)
+        edit(c.server_xml(1), 'jvmRoute="was2"', 'jvmRoute="node2"')
+        rc, out, err = jkcheck("--httpd-conf", c.httpd, "--catalina-home", "/usr/share/tomcat10",
+                               "--node", "was1=" + c.nodes[0].base, "--node", "was2=" + c.nodes[1].base)
+        self.assertEqual(rc, 1, err)
+        out = out.replace(c.workers, "/etc/libapache2-mod-jk/workers.properties")
+        for i, n in enumerate(c.nodes):
+            out = out.replace(n.base, f"/var/lib/tomcat-was{i + 1}")
+        self.assertEqual(out, expected)
+
+    def test_rule_table_lists_every_rule(self):
+        rows = re.findall(r"^\| (JKC\d+) \| `([a-z-]+)` \| (\w+) \| (.+?) \|$", readme_text(), re.M)
+        rc, out, _ = jkcheck("--list-rules")
+        self.assertEqual(rc, 0)
+        rules = [tuple(line.split("  ", 3)) for line in out.splitlines()]
+        self.assertEqual(rows, rules)
+
+
 class JkcheckCommandLineTest(unittest.TestCase):
     def setUp(self):
         require_jkcheck()
@@ -298,6 +337,34 @@ class JkcheckAgainstTomcatTest(unittest.TestCase):
     def test_nothing_listening_is_unreachable(self):
         self.assertEqual(self.live_ids("closed"), ["JKC601"])
         self.assertIn("connection was refused", self.live["closed"]["JKC601"]["message"])
+
+    def test_module_logs_the_same_rule_ids_at_run_time(self):
+        """httpd with ajpgate in front of the same node: the wrong secret and the connector that
+        never answers are logged with jkcheck's ids (one child, so one streak)."""
+        if not os.path.exists(module_path()):
+            self.skipTest("mod_jk.so not built")
+        port = self.node.ajp_port
+        workers = (f"worker.list=wrong,unstarted\n"
+                   f"worker.wrong.type=ajp13\nworker.wrong.host=127.0.0.1\nworker.wrong.port={port}\n"
+                   f"worker.wrong.secret=wrong\n"
+                   f"worker.unstarted.type=ajp13\nworker.unstarted.host=127.0.0.1\n"
+                   f"worker.unstarted.port={self.unstarted_port}\nworker.unstarted.ping_mode=C\n"
+                   f"worker.unstarted.ping_timeout=500\n")
+        conf = ("JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkLogLevel info\n"
+                "JkMount /app/* wrong\nJkMount /hung/* unstarted\n")
+        front = Httpd(conf, workers=workers, processes=1).start()
+        self.addCleanup(front.stop)
+        for i in range(25):
+            self.assertEqual(request(front.port, "GET", f"/app/echo.jsp?i={i}").status, 403)
+        log = front.read("logs/mod_jk.log")
+        refused = [line for line in log.splitlines() if "AJPG0149" in line]
+        self.assertEqual(len(refused), 1, log[-3000:])  # once per streak, not once per request
+        self.assertIn("the last 10 requests were all refused with 403", refused[0])
+        self.assertIn("[JKC603: jkcheck --explain JKC603]", refused[0])
+        self.assertEqual(request(front.port, "GET", "/hung/x").status, 503)
+        log = front.read("logs/mod_jk.log")
+        self.assertRegex(log, r"worker unstarted \(127.0.0.1:\d+\): no CPONG within the ping timeout after \d "
+                              r"attempt\(s\); 503 \[JKC602: jkcheck --explain JKC602\]")
 
     def test_probe_is_off_by_default(self):
         for worker in self.static:

@@ -5,6 +5,7 @@
 
 #include "check/check_input.hpp"
 #include "check/probe_verdict.hpp"
+#include "check/rule_ids.hpp"
 #include "check/rules.hpp"
 
 // cmocka.h last: its macros (fail, ...) must not meet the standard headers.
@@ -107,6 +108,18 @@ void test_a_request_without_an_answer_is_a_warning(void**) {
     expect_one(judge(r), "JKC604", "the probe request failed: backend_timeout");
 }
 
+// The ids the module writes into its log lines are rules jkcheck --explain knows.
+void test_the_module_log_notes_name_known_rules(void**) {
+    for (const char* note : {rule_ids::no_cpong_note, rule_ids::refused_note}) {
+        const std::string text(note);
+        const std::string id = text.substr(text.find("JKC"), 6);
+        assert_ptr_not_equal(find_rule(id), nullptr);
+        assert_true(text.find("jkcheck --explain " + id) != std::string::npos);
+    }
+    assert_true(std::string(rule_ids::no_cpong_note).find("JKC602") != std::string::npos);
+    assert_true(std::string(rule_ids::refused_note).find("JKC603") != std::string::npos);
+}
+
 }  // namespace
 
 int main() {
@@ -116,6 +129,7 @@ int main() {
         cmocka_unit_test(test_each_missing_cpong_names_its_cause),
         cmocka_unit_test(test_403_is_a_refused_secret),
         cmocka_unit_test(test_a_request_without_an_answer_is_a_warning),
+        cmocka_unit_test(test_the_module_log_notes_name_known_rules),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
