@@ -92,8 +92,9 @@ constexpr std::array kRules{
          "Set a secret on the connector and in workers.properties."},
     Rule{"JKC220", "packet-size", Severity::error, "max_packet_size and packetSize differ",
          "Each side refuses packets larger than its own size. With Tomcat's packetSize larger, a response "
-         "with large headers is refused by httpd (502); with httpd's larger, a request with large headers "
-         "is refused by Tomcat.",
+         "with large headers is refused by httpd (502); with httpd's larger, a request whose headers do not "
+         "fit Tomcat's packetSize gets 400 from Tomcat (its log: \"Header message of length ... received but "
+         "the packetSize is only ...\").",
          "Set worker.NAME.max_packet_size and the connector's packetSize to the same value."},
     Rule{"JKC221", "redirect-port", Severity::info, "redirectPort is not httpd's HTTPS port",
          "A CONFIDENTIAL security constraint redirects plain requests to redirectPort (default 8443) on "

@@ -2,9 +2,11 @@
 with the static cluster, the webapp, catalina.properties from Debian's tomcat10) gives no
 finding and exit 0; each broken copy gives its rule's id at both locations and exit 1; the
 formats parse; suppressions, --explain and the exit codes for bad input and usage hold.
-Broken configurations are also started in the real Tomcat 10, and --probe shows each static
-finding is what Tomcat does (403 for a wrong or missing secret, a connector requiring a secret
-it lacks binds but never answers, an HTTP port is not AJP)."""
+Broken configurations are also started in the real Tomcat 10, and --probe or a request
+through httpd shows each static finding is what Tomcat does: 403 for a wrong or missing secret
+(JKC210/211) and for a JkEnvVar the connector does not allow (JKC310), a connector requiring a
+secret it lacks binds but never answers (JKC212), an HTTP port is not AJP (JKC202), a request
+larger than packetSize is refused with 400 (JKC220); the module's log names JKC602/JKC603."""
 import json
 import os
 import re
@@ -365,6 +367,43 @@ class JkcheckAgainstTomcatTest(unittest.TestCase):
         log = front.read("logs/mod_jk.log")
         self.assertRegex(log, r"worker unstarted \(127.0.0.1:\d+\): no CPONG within the ping timeout after \d "
                               r"attempt\(s\); 503 \[JKC602: jkcheck --explain JKC602\]")
+
+    def front_and_findings(self, conf, **props):
+        """An httpd with ajpgate in front of the node's AJP connector (the right secret), and
+        jkcheck's findings on that httpd's own configuration."""
+        if not os.path.exists(module_path()):
+            self.skipTest("mod_jk.so not built")
+        lines = ["worker.list=was1", "worker.was1.type=ajp13", "worker.was1.host=127.0.0.1",
+                 f"worker.was1.port={self.node.ajp_port}", "worker.was1.secret=right",
+                 "worker.was1.connection_pool_timeout=30"]
+        lines += [f"worker.was1.{k}={v}" for k, v in props.items()]
+        front = Httpd("JkWorkersFile workers.properties\nJkLogFile logs/mod_jk.log\nJkMount /app/* was1\n" + conf,
+                      workers="\n".join(lines) + "\n", processes=1)
+        rc, out, err = jkcheck("--httpd-conf", front.conf_path, "--node", "was1=" + self.node.base,
+                               "--format", "json")
+        findings = {f["id"]: f for f in json.loads(out)["findings"]}
+        self.assertEqual(rc, 1, (out, err))
+        self.addCleanup(front.stop)
+        return front.start(), findings
+
+    def test_env_var_the_connector_does_not_allow_is_refused(self):
+        front, findings = self.front_and_findings("JkEnvVar MY_TENANT acme\n")
+        self.assertEqual(findings["JKC310"]["locations"][0]["file"], front.conf_path)
+        answer = request(front.port, "GET", "/app/echo.jsp")
+        self.assertEqual(answer.status, 403)
+        self.assertNotIn(b"remote_addr", answer.body)  # refused before the JSP ran
+
+    def test_packet_size_larger_than_tomcats_refuses_large_requests(self):
+        front, findings = self.front_and_findings("", max_packet_size=65536)
+        self.assertIn("JKC220", findings)
+        self.assertEqual(request(front.port, "GET", "/app/echo.jsp").status, 200)
+        # 12 KB of headers (each under httpd's own 8190-byte limit): one AJP packet Tomcat's
+        # 8 KiB buffer cannot take.
+        headers = {f"X-Big-{i}": "b" * 4000 for i in range(3)}
+        answer = request(front.port, "GET", "/app/echo.jsp", headers=headers)
+        self.assertEqual(answer.status, 400)  # Tomcat's answer, not a gateway error
+        self.assertRegex(self.node.log_text(), r"Header message of length \[12,\d+\] received but the packetSize "
+                                               r"is only \[8,192\]")
 
     def test_probe_is_off_by_default(self):
         for worker in self.static:
