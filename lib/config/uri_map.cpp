@@ -1,6 +1,8 @@
 #include "config/uri_map.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace ajpgate::config {
@@ -23,20 +25,22 @@ bool precedes(const UriRule* a, const UriRule* b) noexcept {
 
 // Only the first of two same-source rules for one pattern can ever win; say so, since the
 // user probably meant something else (mod_jk leaves the outcome undefined). Such rules have
-// equal sort keys, so they sit in one run of the sorted list.
+// equal sort keys, so they sit in one run of the sorted list: each run is read once, with the
+// first rule of each pattern in a hash (100,000 rules of one length are one run).
 void warn_conflicts(std::span<const UriRule* const> mounts, Diagnostics& diags) {
-    for (std::size_t i = 1; i < mounts.size(); ++i) {
-        const UriRule* winner = nullptr;  // the earliest rule with this pattern in the run
-        for (std::size_t j = i; j-- > 0 && !precedes(mounts[j], mounts[i]);) {
-            if (mounts[j]->pattern == mounts[i]->pattern) {
-                winner = mounts[j];
+    std::unordered_map<std::string_view, const UriRule*> first_of_pattern;
+    for (std::size_t run_start = 0; run_start < mounts.size();) {
+        std::size_t run_end = run_start + 1;
+        while (run_end < mounts.size() && !precedes(mounts[run_start], mounts[run_end])) ++run_end;
+        first_of_pattern.clear();
+        for (std::size_t i = run_start; i < run_end; ++i) {
+            const auto [at, inserted] = first_of_pattern.try_emplace(mounts[i]->pattern, mounts[i]);
+            if (!inserted && at->second->worker != mounts[i]->worker) {
+                diags.warning(mounts[i]->origin.file, mounts[i]->origin.line,
+                              "rule " + mounts[i]->describe() + " is shadowed by " + at->second->describe());
             }
         }
-        if (winner != nullptr && winner->worker != mounts[i]->worker) {
-            diags.warning(
-                mounts[i]->origin.file, mounts[i]->origin.line,
-                "rule " + mounts[i]->describe() + " is shadowed by " + winner->describe());
-        }
+        run_start = run_end;
     }
 }
 
@@ -57,6 +61,8 @@ UriMap::UriMap(Rules static_rules, Rules file_rules, Diagnostics& diags)
     }
     std::stable_sort(mounts_.begin(), mounts_.end(), precedes);
     warn_conflicts(mounts_, diags);
+    mount_index_ = UriIndex(mounts_);
+    exclusion_index_ = UriIndex(exclusions_);
 }
 
 UriMap UriMap::build(std::vector<UriRule> static_rules, std::vector<UriRule> file_rules,
@@ -71,21 +77,9 @@ UriMap UriMap::with_file_rules(std::vector<UriRule> file_rules, Diagnostics& dia
 }
 
 const UriRule* UriMap::match(std::string_view normalised_path) const noexcept {
-    const UriRule* winner = nullptr;
-    for (const UriRule* rule : mounts_) {
-        if (rule->matches(normalised_path)) {
-            winner = rule;
-            break;
-        }
-    }
-    if (winner == nullptr) {
+    const UriRule* winner = mount_index_.first_match(normalised_path);
+    if (winner == nullptr || exclusion_index_.first_match_for(normalised_path, winner->worker) != nullptr) {
         return nullptr;
-    }
-    for (const UriRule* rule : exclusions_) {
-        if ((rule->worker == kAnyWorker || rule->worker == winner->worker) &&
-            rule->matches(normalised_path)) {
-            return nullptr;
-        }
     }
     return winner;
 }

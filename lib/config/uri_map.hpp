@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "config/diagnostic.hpp"
+#include "config/uri_index.hpp"
 #include "config/uri_normalize.hpp"
 #include "config/uri_pattern.hpp"
 
@@ -49,7 +50,8 @@ public:
     // The static rules are shared, not copied; this map is left untouched.
     UriMap with_file_rules(std::vector<UriRule> file_rules, Diagnostics& diags) const;
 
-    // The winning rule for an already normalised path, or nullptr. Allocation-free.
+    // The winning rule for an already normalised path, or nullptr. Allocation-free, and
+    // without a scan of the rules (uri_index.hpp).
     const UriRule* match(std::string_view normalised_path) const noexcept;
 
     // Normalises the decoded request path into `buffer` (at least decoded_path.size() bytes,
@@ -73,6 +75,8 @@ private:
     Rules file_;
     std::vector<const UriRule*> mounts_;      // into *static_ / *file_, sorted
     std::vector<const UriRule*> exclusions_;  // idem, in the order given
+    UriIndex mount_index_;                    // over mounts_: match() scans no list
+    UriIndex exclusion_index_;                // over exclusions_
 };
 
 }  // namespace ajpgate::config
