@@ -21,8 +21,9 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 BYTES = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 
 
-def url(port):
-    return f"http://127.0.0.1:{port}{contenders.URL_PATH}"
+def url(port, case=None):
+    """The URL a case requests: its own "path" (bench/scale_mounts.py), else the benchmark's."""
+    return f"http://127.0.0.1:{port}{(case or {}).get('path', contenders.URL_PATH)}"
 
 
 def wrk_cmd(case, port, secs, run_dir):
@@ -34,7 +35,7 @@ def wrk_cmd(case, port, secs, run_dir):
         argv += ["-s", script]
     if case.get("cookie"):
         argv += ["-H", f"Cookie: {case['cookie']}"]
-    return argv + [url(port)]
+    return argv + [url(port, case)]
 
 
 def parse_wrk(text):
@@ -79,7 +80,7 @@ def ab_cmd(case, port, count, run_dir):
         argv += ["-p", path, "-T", "application/octet-stream"]
     if case.get("cookie"):
         argv += ["-C", case["cookie"]]
-    return argv + [url(port)]
+    return argv + [url(port, case)]
 
 
 def run_ab(case, port, count, run_dir, timeout):
