@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 import contenders as C
 import measure as M
@@ -126,14 +127,27 @@ def child_rss_kib(parent_pid):
     return best
 
 
+def first_answer(port, path, timeout):
+    """Waits for one 200 (a child may still be building its map after the port opens)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
+        if r.status != 200:
+            raise RuntimeError(f"{path} answered {r.status}")
+
+
 def native(conf, port, run_dir, secs, limit):
-    """Start-up seconds, child RSS (KiB) after some requests, and req/s per kind (wrk)."""
+    """Start-up seconds (to the first answer), child RSS (KiB) after some requests, and req/s
+    per kind (wrk)."""
     procs = P.Procs(run_dir)
     started = time.monotonic()
     try:
         proc = P.start_httpd(procs, conf, port, timeout=limit)
     except RuntimeError as e:
         return {"startup_s": None, "error": str(e)}
+    try:
+        first_answer(port, KINDS["early"], max(limit - (time.monotonic() - started), 1))
+    except OSError as e:
+        procs.stop(proc, timeout=60)
+        return {"startup_s": None, "error": f"no answer within {limit} s: {e}"}
     out = {"startup_s": round(time.monotonic() - started, 2), "rps": {}}
     try:
         for kind, path in KINDS.items():
@@ -163,6 +177,7 @@ def instructions(conf, port, path, count, run_dir):
     procs = P.Procs(run_dir)
     proc = P.start_httpd(procs, conf, port, prefix=prefix, single=True, timeout=900)
     try:
+        first_answer(port, path, 1800)  # counted too: `count` + 1 requests
         M.run_ab({"path": path}, port, count, run_dir, timeout=1800)
     finally:
         procs.stop(proc, timeout=300)
@@ -171,7 +186,7 @@ def instructions(conf, port, path, count, run_dir):
             with open(os.path.join(logs, name)) as f:
                 for line in f:
                     if line.startswith(("totals:", "summary:")):
-                        return int(line.split()[1]) / count
+                        return int(line.split()[1]) / (count + 1)
     raise RuntimeError(f"no callgrind totals in {logs}")
 
 

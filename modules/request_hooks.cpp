@@ -144,7 +144,7 @@ int handler(request_rec* r) {
     const apr_time_t started = apr_time_now();
     int status = HTTP_INTERNAL_SERVER_ERROR;
     try {
-        status = forward_request(r, cfg, *global.runtime, worker, rule ? &rule->extensions : nullptr);
+        status = forward_request(r, cfg, *global.runtime, worker, rule ? &rule->extensions() : nullptr);
     } catch (const std::exception& e) {
         // Nothing may escape into httpd; std::bad_alloc is the realistic case.
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "ajpgate: %s", e.what());

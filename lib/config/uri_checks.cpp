@@ -18,7 +18,7 @@ std::string rule_text(const UriRule& rule) {
 
 void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, Diagnostics& diags) {
     const bool is_lb = workers.is_lb(rule.worker);
-    for (const auto& [name, list] : rule.extensions.activation_lists()) {
+    for (const auto& [name, list] : rule.extensions().activation_lists()) {
         if (!*list) {
             continue;
         }
@@ -42,7 +42,7 @@ void check_activation_lists(const UriRule& rule, const WorkerCatalog& workers, D
 
 void check_lb_only_extensions(const UriRule& rule, const WorkerCatalog& workers,
                               Diagnostics& diags) {
-    const RuleExtensions& e = rule.extensions;
+    const RuleExtensions& e = rule.extensions();
     const bool lb_only_given = e.sticky_ignore || e.stateless || e.session_cookie ||
                                e.session_path || e.set_session_cookie || e.session_cookie_path;
     if (lb_only_given && !workers.is_lb(rule.worker)) {

@@ -46,6 +46,11 @@ bool wildcard_match(std::string_view pattern, std::string_view text) noexcept {
     return p == pattern.size();
 }
 
+const RuleExtensions& UriRule::extensions() const noexcept {
+    static const RuleExtensions kNone;
+    return own_extensions ? *own_extensions : kNone;
+}
+
 bool UriRule::matches(std::string_view normalised_path) const noexcept {
     return type == MatchType::exact ? normalised_path == pattern
                                     : wildcard_match(pattern, normalised_path);
@@ -122,7 +127,7 @@ UriRule make_rule(std::string pattern, const WorkerSpec& spec, const Modifiers& 
     rule.slashes = static_cast<std::size_t>(std::count(pattern.begin(), pattern.end(), '/'));
     rule.pattern = std::move(pattern);
     rule.worker = spec.worker;
-    rule.extensions = spec.extensions;
+    if (!spec.extensions.empty()) rule.own_extensions = std::make_shared<const RuleExtensions>(spec.extensions);
     rule.exclusion = mods.exclusion;
     rule.disabled = mods.disabled;
     rule.origin = origin;

@@ -52,7 +52,7 @@ std::optional<std::string> joined(const std::optional<std::vector<int>>& codes) 
 }
 
 MapEntry describe(const config::UriRule& rule, std::string_view server) {
-    const config::RuleExtensions& ext = rule.extensions;
+    const config::RuleExtensions& ext = rule.extensions();
     MapEntry entry;
     entry.server = std::string(server);
     entry.uri = rule.pattern;

@@ -323,7 +323,7 @@ void test_extension_repeat_and_exclusion_warnings(void** /*state*/) {
         parse_rule("!/x/*", "w;stateless=1", {RuleSource::jk_mount, "f", 5}, false, diags2, rules));
     assert_int_equal(diags2.all().size(), 1);
     assert_true(contains(diags2.all()[0].message, "have no effect"));
-    assert_true(rules[0].extensions.stateless == true);
+    assert_true(rules[0].extensions().stateless == true);
 }
 
 void test_directive_sources(void** /*state*/) {
@@ -338,7 +338,7 @@ void test_directive_sources(void** /*state*/) {
     assert_false(diags.has_errors());
     const auto& r = set.rules();
     assert_int_equal(r.size(), 9);
-    assert_true(r[0].pattern == "/app/*" && !r[0].exclusion && r[0].extensions.stateless == true);
+    assert_true(r[0].pattern == "/app/*" && !r[0].exclusion && r[0].extensions().stateless == true);
     assert_true(r[1].pattern == "/app/*.gif" && r[1].exclusion && r[1].disabled);
     assert_true(r[2].pattern == "/loc" && r[2].type == MatchType::exact && !r[2].exclusion);
     assert_true(r[3].pattern == "/loc/img" && r[3].exclusion);
@@ -407,11 +407,11 @@ void test_uriworkermap_text(void** /*state*/) {
     assert_int_equal(rules[0].origin.line, 2);
     assert_true(rules[1].pattern == "/app" && rules[1].worker == "ajp1");
     assert_true(rules[2].pattern == "/app/*" &&
-                rules[2].extensions.reply_timeout == milliseconds(500));
+                rules[2].extensions().reply_timeout == milliseconds(500));
     assert_int_equal(rules[2].origin.line, 3);
     assert_true(rules[3].exclusion && rules[3].origin.line == 6);
     assert_true(rules[4].disabled && rules[4].origin.line == 7);
-    assert_true(rules[5].extensions.session_cookie_path == std::string("/x"));
+    assert_true(rules[5].extensions().session_cookie_path == std::string("/x"));
     assert_int_equal(static_cast<int>(rules[5].origin.source),
                      static_cast<int>(RuleSource::uriworkermap));
     assert_true(rules[5].origin.file == "uriworkermap.properties");
@@ -436,7 +436,7 @@ void test_uriworkermap_errors(void** /*state*/) {
         // mod_jk reads it (0); strict drops both lines
         assert_int_equal(rules.size(), strict ? 2 : 4);
         assert_true(rules.back().pattern == "/also/good" && rules.back().origin.line == 8);
-        if (!strict) assert_true(rules[1].pattern == "/x" && rules[1].extensions.empty());
+        if (!strict) assert_true(rules[1].pattern == "/x" && rules[1].extensions().empty());
         const std::vector<std::tuple<std::size_t, std::string_view, bool>> expected{
             {2, "expected 'pattern=worker', got '/no-equals': skipped, as mod_jk skips it", true},
             {3, "missing pattern", true},
