@@ -17,7 +17,9 @@ matches) and `unmapped` (no rule: httpd serves the file itself). For each:
 and per connector and N the start-up time (to the port answering) and the child's RSS.
 
     python3 bench/scale_mounts.py --build build/bench --run DIR --out F.json
-        [--rules 10,1000,10000,100000] [--count 500] [--secs 3] [--callgrind-start-limit 8]
+        [--rules 10,1000,10000,100000] [--connectors ajpgate,modjk,proxy] [--count 500] [--secs 3]
+        [--callgrind-start-limit 8] [--start-limit 180]
+    python3 bench/scale_mounts.py --report F.json     (the table, as Markdown)
 
 A connector whose native start-up takes longer than --callgrind-start-limit seconds is not
 run under callgrind for that N (valgrind would need 30-50 times as long): its row says so.
@@ -190,6 +192,23 @@ def instructions(conf, port, path, count, run_dir):
     raise RuntimeError(f"no callgrind totals in {logs}")
 
 
+def report(result):
+    """The result as Markdown: one row per connector and rule count."""
+    def num(v, digits=0):
+        return "—" if v is None else f"{v:,.{digits}f}"
+    lines = ["| connector | rules | start-up s | child RSS MiB | instr early | instr late | instr unmapped "
+             "| req/s early | req/s late | req/s unmapped |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in sorted(result["rows"], key=lambda r: (CONNECTORS.index(r["connector"]), r["rules"])):
+        instr = row.get("instr", {})
+        rps = row.get("rps", {})
+        rss = row.get("rss_kib")
+        lines.append(f"| {row['connector']} | {row['rules']:,} | {num(row.get('startup_s'), 2)} | "
+                     f"{num(rss / 1024 if rss else None, 1)} | "
+                     + " | ".join(num(instr.get(k)) for k in KINDS) + " | "
+                     + " | ".join(num(rps.get(k)) for k in KINDS) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def options():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -208,6 +227,10 @@ def options():
 
 def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if len(sys.argv) == 3 and sys.argv[1] == "--report":
+        with open(sys.argv[2]) as f:
+            sys.stdout.write(report(json.load(f)))
+        return 0
     args = options()
     os.makedirs(args.run, exist_ok=True)
     procs = P.Procs(args.run)
