@@ -29,20 +29,16 @@ const char* kWorkers =
     "worker.was1.port=8009\n"         // 4
     "worker.was1.secret=s3cr3t\n";    // 5
 
-struct Probed {
-    std::vector<Finding> findings;
-};
-
-Probed judge(const ProbeResult& r) {
+std::vector<Finding> judge(const ProbeResult& r) {
     CheckInput in;
     config::PropertySources sources;
     sources.sources.push_back(config::PropertySource::from_text("workers.properties", kWorkers));
     in.workers = workers_side_of("workers.properties", std::move(sources));
     bind_nodes(in);
     assert_int_equal(in.bindings.size(), 1);
-    Probed p;
-    judge_probe(in, in.bindings[0], r, p.findings);
-    return p;
+    std::vector<Finding> findings;
+    judge_probe(in, in.bindings[0], r, findings);
+    return findings;
 }
 
 ProbeResult answered(std::optional<std::uint16_t> status) {
@@ -54,9 +50,9 @@ ProbeResult answered(std::optional<std::uint16_t> status) {
     return r;
 }
 
-void expect_one(const Probed& p, const char* id, const char* phrase) {
-    assert_int_equal(p.findings.size(), 1);
-    const Finding& f = p.findings[0];
+void expect_one(const std::vector<Finding>& findings, const char* id, const char* phrase) {
+    assert_int_equal(findings.size(), 1);
+    const Finding& f = findings[0];
     assert_string_equal(f.id.c_str(), id);
     assert_string_equal(f.primary.file.c_str(), "workers.properties");
     assert_int_equal(f.primary.line, 3);  // worker.was1.host
@@ -68,7 +64,7 @@ void expect_one(const Probed& p, const char* id, const char* phrase) {
 }
 
 void test_a_member_that_answers_has_no_finding(void**) {
-    for (std::uint16_t status : {200, 302, 404, 500}) assert_true(judge(answered(status)).findings.empty());
+    for (std::uint16_t status : {200, 302, 404, 500}) assert_true(judge(answered(status)).empty());
 }
 
 void test_connect_failures_are_unreachable(void**) {
@@ -94,9 +90,9 @@ void test_each_missing_cpong_names_its_cause(void**) {
 }
 
 void test_403_is_a_refused_secret(void**) {
-    Probed p = judge(answered(403));
-    expect_one(p, "JKC603", "carrying the configured secret with 403");
-    assert_true(p.findings[0].fix.find("worker.was1.secret") != std::string::npos);
+    const std::vector<Finding> refused = judge(answered(403));
+    expect_one(refused, "JKC603", "carrying the configured secret with 403");
+    assert_true(refused[0].fix.find("worker.was1.secret") != std::string::npos);
     ProbeResult none = answered(403);
     none.secret_sent = false;
     expect_one(judge(none), "JKC603", "without a secret");
