@@ -124,6 +124,7 @@ void apply_settings(const LbSettingsCopy& settings, config::LbWorker& lb) {
         m.domain = ms.domain;
         m.distance = ms.distance;
     }
+    lb.route_index.rebuild(lb.members);
 }
 
 }  // namespace ajpgate::balancer

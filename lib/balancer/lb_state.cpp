@@ -72,18 +72,6 @@ LbStateView attach_lb_state(std::span<std::byte> memory, std::size_t member_coun
     return {header, std::launder(slots_after(header))};
 }
 
-MemberState member_state(const MemberSlot& slot) noexcept {
-    const auto raw = std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(slot.state)).load();
-    return raw <= static_cast<std::uint8_t>(MemberState::probing) ? static_cast<MemberState>(raw)
-                                                                   : MemberState::error;
-}
-
-RuntimeActivation member_activation(const MemberSlot& slot) noexcept {
-    const auto raw = std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(slot.activation)).load();
-    return raw <= static_cast<std::uint8_t>(RuntimeActivation::stopped) ? static_cast<RuntimeActivation>(raw)
-                                                                         : RuntimeActivation::stopped;
-}
-
 void set_member_state(MemberSlot& slot, MemberState state) noexcept {
     shared(slot.state).store(static_cast<std::uint8_t>(state));
 }

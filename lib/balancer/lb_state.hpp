@@ -163,8 +163,19 @@ LbStateView init_lb_state(std::span<std::byte> memory, const config::LbWorker& l
 // memory does not hold state for `member_count` members of this layout version.
 LbStateView attach_lb_state(std::span<std::byte> memory, std::size_t member_count);
 
-MemberState member_state(const MemberSlot& slot) noexcept;
-RuntimeActivation member_activation(const MemberSlot& slot) noexcept;
+// Inline: the lb's choice reads both for every member on every request.
+// The lb's scan reads them relaxed (its other loads are relaxed too), which lets the compiler
+// keep the request's fields in registers across members.
+inline MemberState member_state(const MemberSlot& slot, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    const auto raw = std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(slot.state)).load(order);
+    return raw <= static_cast<std::uint8_t>(MemberState::probing) ? static_cast<MemberState>(raw) : MemberState::error;
+}
+inline RuntimeActivation member_activation(const MemberSlot& slot,
+                                           std::memory_order order = std::memory_order_seq_cst) noexcept {
+    const auto raw = std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(slot.activation)).load(order);
+    return raw <= static_cast<std::uint8_t>(RuntimeActivation::stopped) ? static_cast<RuntimeActivation>(raw)
+                                                                         : RuntimeActivation::stopped;
+}
 void set_member_state(MemberSlot& slot, MemberState state) noexcept;
 bool transition_state(MemberSlot& slot, MemberState from, MemberState to) noexcept;
 void set_member_activation(MemberSlot& slot, RuntimeActivation activation) noexcept;

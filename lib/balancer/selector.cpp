@@ -13,6 +13,10 @@ struct Pass {
     const config::LbWorker& lb;
     const LbStateView& state;
     RequestContext& request;
+    // Known once per choice, so that the scan over the members skips what most requests
+    // do not have: members already tried, per-mount activation overrides.
+    bool any_tried = !request.tried.empty();
+    bool any_override = !request.activation_overrides.empty();
 };
 
 struct Found {
@@ -20,21 +24,24 @@ struct Found {
     PickReason reason;
 };
 
-bool below_busy_limit(MemberSlot& slot) {
-    const std::int32_t limit = shared(slot.busy_limit).load(std::memory_order_relaxed);
-    return limit <= 0 || shared(slot.busy).load(std::memory_order_relaxed) < limit;
+inline bool below_busy_limit(const MemberSlot& slot) {
+    const std::int32_t limit = load_relaxed(slot.busy_limit);
+    return limit <= 0 || load_relaxed(slot.busy) < limit;
 }
 
-bool usable(const Pass& p, std::size_t i, Use use) {
-    if (p.request.tried.contains(i)) return false;
-    MemberSlot& slot = p.state.member(i);
-    const MemberState st = member_state(slot);
-    const RuntimeActivation act = effective_activation(p.state, p.request, i);
-    const bool state_ok = st == MemberState::ok || st == MemberState::forced ||
-                          (use == Use::sticky && st == MemberState::recovering);
-    const bool activation_ok = use == Use::sticky ? act != RuntimeActivation::stopped
-                                                  : act == RuntimeActivation::active;
-    return state_ok && activation_ok && below_busy_limit(slot);
+// Early returns, cheapest test first: the lb runs this for every member of a request without
+// a session (issue 15).
+inline bool usable(const Pass& p, std::size_t i, Use use) {
+    if (p.any_tried && p.request.tried.contains(i)) return false;
+    const MemberSlot& slot = p.state.member(i);
+    const MemberState st = member_state(slot, std::memory_order_relaxed);
+    if (st != MemberState::ok && st != MemberState::forced && (use == Use::fresh || st != MemberState::recovering)) {
+        return false;
+    }
+    const RuntimeActivation act = p.any_override ? effective_activation(p.state, p.request, i)
+                                                 : member_activation(slot, std::memory_order_relaxed);
+    if (use == Use::fresh ? act != RuntimeActivation::active : act == RuntimeActivation::stopped) return false;
+    return below_busy_limit(slot);
 }
 
 // The load a member shows to its method: lower is chosen. Busyness looks at the live busy
@@ -48,12 +55,11 @@ struct Load {
     }
 };
 
-Load load_of(const Pass& p, std::size_t i) {
-    MemberSlot& slot = p.state.member(i);
-    const std::uint64_t value = shared(slot.lb_value).load(std::memory_order_relaxed);
-    if (p.lb.method != config::LbMethod::busyness) return {value, 0};
-    const auto busy = static_cast<std::uint64_t>(std::max(0, shared(slot.busy).load(std::memory_order_relaxed)));
-    const std::uint64_t mult = shared(slot.lb_mult).load(std::memory_order_relaxed);
+inline Load load_of(const MemberSlot& slot, bool busyness) {
+    const std::uint64_t value = load_relaxed(slot.lb_value);
+    if (!busyness) return {value, 0};
+    const auto busy = static_cast<std::uint64_t>(std::max(0, load_relaxed(slot.busy)));
+    const std::uint64_t mult = load_relaxed(slot.lb_mult);
     const std::uint64_t weighted = mult != 0 && busy > std::numeric_limits<std::uint64_t>::max() / mult
                                        ? std::numeric_limits<std::uint64_t>::max()
                                        : busy * mult;
@@ -61,21 +67,25 @@ Load load_of(const Pass& p, std::size_t i) {
 }
 
 // Lowest distance first, then lowest load; equal candidates are taken in turn, because the
-// scan starts where the previous pick left off.
+// scan starts where the previous pick left off. This runs over every member for each request
+// without a session, so it avoids a division per member (issue 15: 64 members should cost
+// about what 2 do).
 template <typename Accept>
 std::optional<std::size_t> best_by_method(const Pass& p, Use use, Accept accept) {
     const std::size_t n = p.state.size();
     if (n == 0) return std::nullopt;
-    const std::size_t start = shared(p.state.header().next_offset).load(std::memory_order_relaxed) % n;
+    std::size_t i = load_relaxed(p.state.header().next_offset);
+    if (i >= n) i %= n;
+    const bool busyness = p.lb.method == config::LbMethod::busyness;
     std::optional<std::size_t> best;
     int best_distance = 0;
     Load best_load{};
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = (start + k) % n;
+    for (std::size_t k = 0; k < n; ++k, i = i + 1 == n ? 0 : i + 1) {
         if (!accept(i) || !usable(p, i, use)) continue;
         const int distance = p.lb.members[i].distance;
-        const Load load = load_of(p, i);
-        if (!best || distance < best_distance || (distance == best_distance && load < best_load)) {
+        if (best && distance > best_distance) continue;
+        const Load load = load_of(p.state.member(i), busyness);
+        if (!best || distance < best_distance || load < best_load) {
             best = i;
             best_distance = distance;
             best_load = load;
@@ -85,10 +95,7 @@ std::optional<std::size_t> best_by_method(const Pass& p, Use use, Accept accept)
 }
 
 std::optional<std::size_t> find_route(const config::LbWorker& lb, std::string_view route) {
-    for (std::size_t i = 0; i < lb.members.size(); ++i) {
-        if (lb.members[i].route == route) return i;
-    }
-    return std::nullopt;
+    return lb.route_index.find(lb.members, route);
 }
 
 std::optional<Found> best_in_domain(const Pass& p, std::string_view domain) {
@@ -184,19 +191,6 @@ void record_pick(const Pass& p, std::size_t i) {
 }
 
 }  // namespace
-
-RuntimeActivation effective_activation(const LbStateView& state, const RequestContext& request,
-                                       std::size_t member) noexcept {
-    if (member < request.activation_overrides.size()) {
-        switch (request.activation_overrides[member]) {
-        case ActivationOverride::none: break;
-        case ActivationOverride::active: return RuntimeActivation::active;
-        case ActivationOverride::disabled: return RuntimeActivation::disabled;
-        case ActivationOverride::stopped: return RuntimeActivation::stopped;
-        }
-    }
-    return member_activation(state.member(member));
-}
 
 Selection select_member(const config::LbWorker& lb, const LbStateView& state, RequestContext& request) {
     Selection result;

@@ -33,8 +33,9 @@ enum class ActivationOverride : std::uint8_t { none, active, disabled, stopped }
 class MemberSet {
 public:
     void insert(std::size_t member) noexcept { if (member < kMaxMembers) bits_.set(member); }
-    bool contains(std::size_t member) const noexcept { return member < kMaxMembers && bits_.test(member); }
+    bool contains(std::size_t member) const noexcept { return member < kMaxMembers && bits_[member]; }
     std::size_t size() const noexcept { return bits_.count(); }
+    bool empty() const noexcept { return bits_.none(); }
 
 private:
     std::bitset<kMaxMembers> bits_;
@@ -87,8 +88,19 @@ std::optional<std::size_t> member_by_worker_name(const config::LbWorker& lb,
                                                  std::string_view name);
 
 // The member's activation for this request: the mount's override, else the runtime one.
-RuntimeActivation effective_activation(const LbStateView& state, const RequestContext& request,
-                                       std::size_t member) noexcept;
+// Inline: the lb asks it for every member of a request without a session.
+inline RuntimeActivation effective_activation(const LbStateView& state, const RequestContext& request,
+                                              std::size_t member) noexcept {
+    if (member < request.activation_overrides.size()) {
+        switch (request.activation_overrides[member]) {
+        case ActivationOverride::none: break;
+        case ActivationOverride::active: return RuntimeActivation::active;
+        case ActivationOverride::disabled: return RuntimeActivation::disabled;
+        case ActivationOverride::stopped: return RuntimeActivation::stopped;
+        }
+    }
+    return member_activation(state.member(member), std::memory_order_relaxed);
+}
 
 std::string_view to_string(PickReason reason) noexcept;
 

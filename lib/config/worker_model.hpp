@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/route_index.hpp"
 #include "config/worker_enums.hpp"
 
 namespace ajpgate::config {
@@ -71,6 +72,7 @@ struct LbMember {
 struct LbWorker {
     std::string name;
     std::vector<LbMember> members;
+    RouteIndex route_index;  // members by route; rebuilt whenever members or routes change
     bool sticky_session = true;
     bool sticky_session_force = false;
     std::string session_cookie;

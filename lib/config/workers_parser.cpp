@@ -175,6 +175,7 @@ void ConfigBuilder::add_lb(const WorkerDefinition& definition) {
         }
     }
     validate_member_routes(lb, ajp13_, listed_at, diagnostics_);
+    lb.route_index.rebuild(lb.members);
     lb_.push_back(std::move(lb));
 }
 
