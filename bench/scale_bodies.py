@@ -114,8 +114,9 @@ def url(host, name, size):
 
 
 def warm(host, name, sizes):
-    """A small request, then for each size a HEAD: ajp-testd hashes a fixed body (X-Body-Sha256)
-    once per connection thread, ~4 s for 1 GiB, which would land in the first timed transfer."""
+    """A small request for each size (none: a 100-byte one), and for a size a HEAD too: ajp-testd
+    hashes a fixed body (X-Body-Sha256) per connection thread, caching one size only (~4 s for
+    1 GiB), so each size's rounds run together, after this."""
     asks = [(["-H", "X-Testd: mode=fixed;size=100"], url(host, name, 1))]  # static: the 1-byte file
     asks += [(["-I", "-H", f"X-Testd: mode=fixed;size={s}"], url(host, name, s)) for s in sizes]
     codes = [subprocess.run(["curl", "-sS", "--max-time", "120", "-o", "/dev/null", "-w", "%{http_code}"] + extra
@@ -148,7 +149,7 @@ def measure(args, procs, result):
     names = args.connectors.split(",")
     hosts = {name: start(name, args.run, procs, backends, so, files) for name in names + ["static"]}
     for name, host in hosts.items():
-        warm(host, name, args.sizes)
+        warm(host, name, [])
         result["baseline_kib"][name] = T.status_kib(host["child"], "VmRSS")
     print("baseline RSS KiB", result["baseline_kib"], flush=True)
 
@@ -165,25 +166,25 @@ def measure(args, procs, result):
         print(json.dumps({k: v for k, v in row.items() if k != "answer"}), flush=True)
         return row
 
-    # The byte-exact check of uploads (echo hashes: slow, so not timed).
-    for size in args.sizes:
-        for name in names:
+    for size in args.sizes:  # the small size first: its RSS is seen before the large one's
+        for name, host in hosts.items():
+            warm(host, name, [size])
+        for name in names:  # the byte-exact check of uploads (echo hashes: slow, so not timed)
             for direction in ("up", "up-chunked"):
                 row = run(name, direction, size, "mode=echo", check=True)
                 row["error"] = check_echo(row, size, files[size][1])
                 row.pop("answer", None)
                 result["checks"].append(row)
-    for r in range(args.rounds):
-        order = names[r % len(names):] + names[:r % len(names)]  # who goes first moves each round
-        for size in args.sizes:
+        for r in range(args.rounds):
+            order = names[r % len(names):] + names[:r % len(names)]  # who goes first moves each round
             for direction in DIRECTIONS:
                 mode = f"mode=fixed;size={size}" if direction == "down" else "mode=empty"
                 for name in order + (["static"] if direction == "down" else []):
                     row = run(name, direction, size, mode, round=r)
                     row.pop("answer", None)
                     result["rows"].append(row)
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
+            with open(args.out, "w") as f:
+                json.dump(result, f, indent=1)
     for name, host in hosts.items():
         result["hwm_end_kib"][name] = T.status_kib(host["child"], "VmHWM")
         result["error_log"][name] = error_lines(host["dir"])[:20]
