@@ -74,11 +74,14 @@ def error_lines(directory):
         return []
 
 
-def start(name, run_dir, procs, backends, so, files):
+def start(name, run_dir, procs, backends, so, files, body_limit):
     """One httpd per contender; the static one serves the body files."""
     directory = os.path.join(run_dir, name)
     port = P.free_port()
     conf = C.write("static" if name == "static" else f"{name}-single", directory, port, backends, 1, so)
+    if body_limit is not None:  # httpd >= 2.4.54 refuses bodies over 1 GiB by default (413)
+        with open(conf, "a") as f:
+            f.write(f"LimitRequestBody {body_limit}\n")
     if name == "static":
         for size, (path, _) in files.items():
             os.link(path, os.path.join(directory, "htdocs", "app", f"body-{size}"))
@@ -102,6 +105,7 @@ def options():
     ap.add_argument("--connectors", default=",".join(CONNECTORS))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per transfer")
+    ap.add_argument("--limit-request-body", type=int, help="LimitRequestBody of every httpd (0: none)")
     args = ap.parse_args()
     args.build, args.run, args.out = (os.path.abspath(p) for p in (args.build, args.run, args.out))
     args.sizes = sorted({args.size} | ({args.small} if args.small else set()))
@@ -147,7 +151,8 @@ def measure(args, procs, result):
         files[size] = (path, write_body_file(path, size))
     backends = P.start_backends(procs, testd, args.run, 100)
     names = args.connectors.split(",")
-    hosts = {name: start(name, args.run, procs, backends, so, files) for name in names + ["static"]}
+    hosts = {name: start(name, args.run, procs, backends, so, files, args.limit_request_body)
+             for name in names + ["static"]}
     for name, host in hosts.items():
         warm(host, name, [])
         result["baseline_kib"][name] = T.status_kib(host["child"], "VmRSS")
@@ -167,14 +172,14 @@ def measure(args, procs, result):
         return row
 
     for size in args.sizes:  # the small size first: its RSS is seen before the large one's
-        for name, host in hosts.items():
-            warm(host, name, [size])
         for name in names:  # the byte-exact check of uploads (echo hashes: slow, so not timed)
             for direction in ("up", "up-chunked"):
                 row = run(name, direction, size, "mode=echo", check=True)
                 row["error"] = check_echo(row, size, files[size][1])
                 row.pop("answer", None)
                 result["checks"].append(row)
+        for name, host in hosts.items():  # after the checks: a failed one may close the connection
+            warm(host, name, [size])
         for r in range(args.rounds):
             order = names[r % len(names):] + names[:r % len(names)]  # who goes first moves each round
             for direction in DIRECTIONS:
@@ -223,7 +228,8 @@ def report(result):
         sampled = [r["rss_peak_sampled_kib"] - base for r in mine if r.get("rss_peak_sampled_kib") and base]
         errors = sorted({r["error"] for r in mine if r["error"]})
         lines.append(f"| {name} | {direction} | {label(size)} | {len(good)}/{len(mine)} | {num(secs, 2)} | "
-                     f"{num(size / 2**20 / secs if secs else None, 0)} | {num(ratio, 2) if name != 'static' else '—'} | "
+                     f"{num(size / 2**20 / secs if secs else None, 0)} | "
+                     f"{num(ratio, 2) if name != 'static' else '—'} | "
                      f"{num(statistics.median(r['ttfb_s'] for r in good) if good else None, 3)} | "
                      f"{num(mib(max(growth)) if growth else None)} | {num(mib(max(own)) if own else None)} | "
                      f"{num(mib(max(sampled)) if sampled else None)} | {'; '.join(errors) or 'none'} |")
@@ -254,6 +260,7 @@ def main():
     os.chmod(args.run, 0o755)
     procs = P.Procs(args.run)
     result = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sizes": args.sizes,
+                       "limit_request_body": args.limit_request_body,
                        "rounds": args.rounds, "cpus": os.cpu_count(), "load": os.getloadavg()},
               "baseline_kib": {}, "hwm_end_kib": {}, "error_log": {}, "checks": [], "rows": []}
     try:
