@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import time
 
 import contenders as C
 import procs as P
+import scale_cli as CLI
 import transfer as T
 
 CONNECTORS = ("ajpgate", "modjk", "proxy")
@@ -96,18 +96,13 @@ def start(name, run_dir, procs, backends, so, files, body_limit):
 
 
 def options():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--run", required=True)
-    ap.add_argument("--out", required=True)
+    ap = CLI.parser(CONNECTORS)
     ap.add_argument("--size", type=parse_size, default=1 << 30)
     ap.add_argument("--small", type=parse_size, default=64 << 20, help="also this size: does RSS follow it? 0: no")
-    ap.add_argument("--connectors", default=",".join(CONNECTORS))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per transfer")
     ap.add_argument("--limit-request-body", type=int, help="LimitRequestBody of every httpd (0: none)")
-    args = ap.parse_args()
-    args.build, args.run, args.out = (os.path.abspath(p) for p in (args.build, args.run, args.out))
+    args = CLI.parse(ap)
     args.sizes = sorted({args.size} | ({args.small} if args.small else set()))
     return args
 
@@ -250,10 +245,7 @@ def report(result):
 
 
 def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if len(sys.argv) == 3 and sys.argv[1] == "--report":
-        with open(sys.argv[2]) as f:
-            sys.stdout.write(report(json.load(f)))
+    if CLI.report_requested(report):
         return 0
     args = options()
     os.makedirs(args.run, exist_ok=True)
@@ -272,8 +264,7 @@ def main():
                          os.path.join(args.run, "static", "htdocs", "app", f"body-{size}")):
                 if os.path.exists(path):
                     os.unlink(path)
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
+        CLI.save(result, args.out)
     return 0
 
 

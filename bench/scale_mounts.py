@@ -24,11 +24,9 @@ and per connector and N the start-up time (to the port answering) and the child'
 A connector whose native start-up takes longer than --callgrind-start-limit seconds is not
 run under callgrind for that N (valgrind would need 30-50 times as long): its row says so.
 """
-import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -37,6 +35,7 @@ import urllib.request
 import contenders as C
 import measure as M
 import procs as P
+import scale_cli as CLI
 
 KINDS = {"early": "/early/a/b/c/d/e.html", "late": "/late/page.jsp", "unmapped": "/static/none.txt"}
 CONNECTORS = ("ajpgate", "modjk", "proxy")
@@ -210,34 +209,22 @@ def report(result):
 
 
 def options():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--run", required=True)
-    ap.add_argument("--out", required=True)
+    ap = CLI.parser(CONNECTORS)
     ap.add_argument("--rules", default="10,1000,10000,100000")
-    ap.add_argument("--connectors", default=",".join(CONNECTORS))
     ap.add_argument("--count", type=int, default=500)
     ap.add_argument("--secs", type=int, default=3)
     ap.add_argument("--callgrind-start-limit", type=float, default=8.0)
     ap.add_argument("--start-limit", type=float, default=180.0, help="give up on a start-up after this")
-    args = ap.parse_args()
-    args.build, args.run, args.out = (os.path.abspath(p) for p in (args.build, args.run, args.out))
-    return args
+    return CLI.parse(ap)
 
 
 def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if len(sys.argv) == 3 and sys.argv[1] == "--report":
-        with open(sys.argv[2]) as f:
-            sys.stdout.write(report(json.load(f)))
+    if CLI.report_requested(report):
         return 0
     args = options()
-    os.makedirs(args.run, exist_ok=True)
+    result, testd, so = CLI.start(args, count=args.count, secs=args.secs, kinds=KINDS)
+    result["static"] = {}
     procs = P.Procs(args.run)
-    result = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "count": args.count,
-                       "secs": args.secs, "kinds": KINDS, "cpus": os.cpu_count()}, "static": {}, "rows": []}
-    testd = os.path.join(args.build, "tools", "ajp-testd")
-    so = os.path.join(args.build, "modules", ".libs", "mod_jk.so")
     try:
         backend = P.start_backends(procs, testd, args.run, 100)[0]
         static_dir = os.path.join(args.run, "static")
@@ -246,24 +233,18 @@ def main():
         for kind, path in KINDS.items():
             result["static"][kind] = instructions(conf, port, path, args.count, args.run)
         print("static", {k: round(v) for k, v in result["static"].items()}, flush=True)
-        for n in (int(x) for x in args.rules.split(",")):
-            for connector in args.connectors.split(","):
-                directory = os.path.join(args.run, f"{connector}-{n}")
-                port = P.free_port()
-                conf = write_conf(connector, n, directory, port, backend, so)
-                row = {"connector": connector, "rules": n}
-                row.update(native(conf, port, args.run, args.secs, args.start_limit))
-                if row.get("startup_s") is not None and row["startup_s"] <= args.callgrind_start_limit:
-                    row["instr"] = {kind: instructions(conf, port, path, args.count, args.run) - result["static"][kind]
-                                    for kind, path in KINDS.items()}
-                print(json.dumps(row), flush=True)
-                result["rows"].append(row)
-                with open(args.out, "w") as f:
-                    json.dump(result, f, indent=1)
+
+        def measure(connector, n, directory, port):
+            conf = write_conf(connector, n, directory, port, backend, so)
+            row = native(conf, port, args.run, args.secs, args.start_limit)
+            if row.get("startup_s") is not None and row["startup_s"] <= args.callgrind_start_limit:
+                row["instr"] = {kind: instructions(conf, port, path, args.count, args.run) - result["static"][kind]
+                                for kind, path in KINDS.items()}
+            return row
+        CLI.run_rows(result, args, [int(x) for x in args.rules.split(",")], "rules", measure)
     finally:
         procs.stop_all()
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
+        CLI.save(result, args.out)
     return 0
 
 
