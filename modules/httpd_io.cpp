@@ -22,12 +22,29 @@ bool ClientBody::prepare(int& status) {
     return true;
 }
 
+// Reads through the input filters into one brigade kept for the whole body and emptied after
+// every read. ap_get_client_block() does the same with a new brigade in the request's pool per
+// call, which the pool keeps until the request ends: ~4.5 MiB per GiB uploaded (issue 15).
 transport::IoResult ClientBody::read(std::span<std::uint8_t> into, std::size_t& got) {
     got = 0;
-    if (!expecting_ || into.empty()) return transport::IoResult::ok;
-    const long n = ap_get_client_block(r_, reinterpret_cast<char*>(into.data()), into.size());
-    if (n < 0) return transport::IoResult::error;
-    got = static_cast<std::size_t>(n);
+    if (!expecting_ || ended_ || into.empty()) return transport::IoResult::ok;
+    if (brigade_ == nullptr) brigade_ = apr_brigade_create(r_->pool, r_->connection->bucket_alloc);
+    const apr_status_t rv =
+        ap_get_brigade(r_->input_filters, brigade_, AP_MODE_READBYTES, APR_BLOCK_READ, into.size());
+    if (rv != APR_SUCCESS) {
+        apr_brigade_cleanup(brigade_);
+        // As ap_get_client_block(): what is left of the body cannot be read, so the
+        // connection cannot carry another request.
+        r_->connection->keepalive = AP_CONN_CLOSE;
+        return transport::IoResult::error;
+    }
+    ended_ = !APR_BRIGADE_EMPTY(brigade_) && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(brigade_));
+    apr_size_t length = into.size();
+    const apr_status_t flattened = apr_brigade_flatten(brigade_, reinterpret_cast<char*>(into.data()), &length);
+    apr_brigade_cleanup(brigade_);
+    if (flattened != APR_SUCCESS) return transport::IoResult::error;
+    r_->read_length += static_cast<apr_off_t>(length);
+    got = length;
     return transport::IoResult::ok;
 }
 

@@ -20,7 +20,9 @@ public:
 
 private:
     request_rec* r_;
+    apr_bucket_brigade* brigade_ = nullptr;  // made at the first read, reused for every read
     bool expecting_ = false;
+    bool ended_ = false;  // the filters delivered the end of the body
 };
 
 class ClientResponse final : public transport::ResponseSink {
