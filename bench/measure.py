@@ -80,6 +80,8 @@ def ab_cmd(case, port, count, run_dir):
         argv += ["-p", path, "-T", "application/octet-stream"]
     if case.get("cookie"):
         argv += ["-C", case["cookie"]]
+    if case.get("host"):  # a name-based virtual host (bench/scale_mounts.py --vhosts)
+        argv += ["-H", f"Host: {case['host']}"]
     return argv + [url(port, case)]
 
 

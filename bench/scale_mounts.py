@@ -93,7 +93,18 @@ def proxy_conf(n, backend):
     return "\n".join(mods + lines) + "\n"
 
 
-def write_conf(connector, n, directory, port, backend, ajpgate_so):
+def vhost_lines(connector, vhosts, port):
+    """`vhosts` name-based hosts on the same port, each using the main server's rules
+    (JkMountCopy On; mod_proxy's ProxyPass lines are inherited anyway). The requests go to the
+    last one, so a connector that looks hosts up one by one pays for all of them."""
+    lines = []
+    for v in range(vhosts):
+        copy = "  JkMountCopy On\n" if connector in ("ajpgate", "modjk") else ""
+        lines.append(f"<VirtualHost 127.0.0.1:{port}>\n  ServerName v{v}.test\n{copy}</VirtualHost>\n")
+    return "".join(lines)
+
+
+def write_conf(connector, n, directory, port, backend, ajpgate_so, vhosts=0):
     user, group = C.run_user()
     os.makedirs(os.path.join(directory, "logs"), exist_ok=True)
     os.chmod(os.path.join(directory, "logs"), 0o777)
@@ -110,6 +121,8 @@ def write_conf(connector, n, directory, port, backend, ajpgate_so):
         conf += jk_conf(n, f"{C.MODULES}/mod_jk.so", directory, backend)
     elif connector == "proxy":
         conf += proxy_conf(n, backend)
+    if vhosts:  # static too: httpd's own host lookup is then in the baseline
+        conf += vhost_lines(connector, vhosts, port)
     path = os.path.join(directory, "httpd.conf")
     with open(path, "w") as f:
         f.write(conf)
@@ -128,14 +141,15 @@ def child_rss_kib(parent_pid):
     return best
 
 
-def first_answer(port, path, timeout):
+def first_answer(port, path, timeout, host=None):
     """Waits for one 200 (a child may still be building its map after the port opens)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host} if host else {})
+    with urllib.request.urlopen(request, timeout=timeout) as r:
         if r.status != 200:
             raise RuntimeError(f"{path} answered {r.status}")
 
 
-def native(conf, port, run_dir, secs, limit):
+def native(conf, port, run_dir, secs, limit, host=None):
     """Start-up seconds (to the first answer), child RSS (KiB) after some requests, and req/s
     per kind (wrk)."""
     procs = P.Procs(run_dir)
@@ -145,16 +159,17 @@ def native(conf, port, run_dir, secs, limit):
     except RuntimeError as e:
         return {"startup_s": None, "error": str(e)}
     try:
-        first_answer(port, KINDS["early"], max(limit - (time.monotonic() - started), 1))
+        first_answer(port, KINDS["early"], max(limit - (time.monotonic() - started), 1), host)
     except OSError as e:
         procs.stop(proc, timeout=60)
         return {"startup_s": None, "error": f"no answer within {limit} s: {e}"}
     out = {"startup_s": round(time.monotonic() - started, 2), "rps": {}}
     try:
         for kind, path in KINDS.items():
-            case = {"path": path}
+            case = {"path": path, "host": host}
             M.run_ab(case, port, 50, run_dir, timeout=60)
-            text = subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s", M.url(port, case)], capture_output=True,
+            wrk_host = ["-H", f"Host: {host}"] if host else []
+            text = subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s"] + wrk_host + [M.url(port, case)], capture_output=True,
                                   text=True, timeout=secs + 30).stdout
             got = M.parse_wrk(text)
             out["rps"][kind] = got["rps"]
@@ -164,7 +179,7 @@ def native(conf, port, run_dir, secs, limit):
     return out
 
 
-def instructions(conf, port, path, count, run_dir):
+def instructions(conf, port, path, count, run_dir, host=None):
     """Instructions per request inside ap_process_request, over `count` requests."""
     logs = os.path.join(os.path.dirname(conf), "logs")
     M.hand_logs_to_run_user(logs)
@@ -178,8 +193,8 @@ def instructions(conf, port, path, count, run_dir):
     procs = P.Procs(run_dir)
     proc = P.start_httpd(procs, conf, port, prefix=prefix, single=True, timeout=900)
     try:
-        first_answer(port, path, 1800)  # counted too: `count` + 1 requests
-        M.run_ab({"path": path}, port, count, run_dir, timeout=1800)
+        first_answer(port, path, 1800, host)  # counted too: `count` + 1 requests
+        M.run_ab({"path": path, "host": host}, port, count, run_dir, timeout=1800)
     finally:
         procs.stop(proc, timeout=300)
     for name in os.listdir(logs):
@@ -215,6 +230,8 @@ def options():
     ap.add_argument("--secs", type=int, default=3)
     ap.add_argument("--callgrind-start-limit", type=float, default=8.0)
     ap.add_argument("--start-limit", type=float, default=180.0, help="give up on a start-up after this")
+    ap.add_argument("--vhosts", type=int, default=0, help="the rules in the main server, copied into this many "
+                    "virtual hosts (JkMountCopy On); requests go to the last one")
     return CLI.parse(ap)
 
 
@@ -222,24 +239,25 @@ def main():
     if CLI.report_requested(report):
         return 0
     args = options()
-    result, testd, so = CLI.start(args, count=args.count, secs=args.secs, kinds=KINDS)
+    result, testd, so = CLI.start(args, count=args.count, secs=args.secs, kinds=KINDS, vhosts=args.vhosts)
     result["static"] = {}
     procs = P.Procs(args.run)
     try:
         backend = P.start_backends(procs, testd, args.run, 100)[0]
         static_dir = os.path.join(args.run, "static")
         port = P.free_port()
-        conf = write_conf("static", 0, static_dir, port, backend, so)
+        host = f"v{args.vhosts - 1}.test" if args.vhosts else None
+        conf = write_conf("static", 0, static_dir, port, backend, so, args.vhosts)
         for kind, path in KINDS.items():
-            result["static"][kind] = instructions(conf, port, path, args.count, args.run)
+            result["static"][kind] = instructions(conf, port, path, args.count, args.run, host)
         print("static", {k: round(v) for k, v in result["static"].items()}, flush=True)
 
         def measure(connector, n, directory, port):
-            conf = write_conf(connector, n, directory, port, backend, so)
-            row = native(conf, port, args.run, args.secs, args.start_limit)
+            conf = write_conf(connector, n, directory, port, backend, so, args.vhosts)
+            row = native(conf, port, args.run, args.secs, args.start_limit, host)
             if row.get("startup_s") is not None and row["startup_s"] <= args.callgrind_start_limit:
-                row["instr"] = {kind: instructions(conf, port, path, args.count, args.run) - result["static"][kind]
-                                for kind, path in KINDS.items()}
+                row["instr"] = {kind: instructions(conf, port, path, args.count, args.run, host)
+                                - result["static"][kind] for kind, path in KINDS.items()}
             return row
         CLI.run_rows(result, args, [int(x) for x in args.rules.split(",")], "rules", measure)
     finally:
