@@ -10,7 +10,8 @@
 #   bash bench/scale.sh bodies           1 GiB up and down, the child's RSS
 #   bash bench/scale.sh mounts --rules 10,1000     (options after the axis go to its script)
 #
-# Each axis writes bench/results/scale-<axis>-<date>.json and .md (bench/scale_<axis>.py).
+# Each axis writes bench/results/scale-<axis>-<date>.json, .md and .png (bench/scale_<axis>.py,
+# bench/scale_chart.py).
 set -u
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AJPGATE_ROOT="$root"
@@ -25,7 +26,7 @@ case "${1:-all}" in
     *) echo "scale: unknown axis '$1' (one of: ${axes[*]}, all)" >&2; exit 2 ;;
 esac
 
-ajpg_install_missing wrk valgrind curl libapache2-mod-jk apache2 apache2-utils tomcat10 || exit 1
+ajpg_install_missing wrk valgrind curl gnuplot-nox libapache2-mod-jk apache2 apache2-utils tomcat10 || exit 1
 build="$root/build/bench"
 ajpg_build "$build" || exit 1  # optimised, no sanitizers (bench/run.sh checks the same)
 if ldd "$build/modules/.libs/mod_jk.so" | grep -qE 'libasan|libubsan'; then
@@ -47,6 +48,7 @@ for axis in "${selected[@]}"; do
     python3 "$root/bench/scale_$axis.py" --build "$build" --run "$run/$axis" --out "$base.json" "$@" || {
         echo "scale: $axis FAILED; logs and confs are kept in $run/$axis" >&2; exit 1; }
     python3 "$root/bench/scale_$axis.py" --report "$base.json" >"$base.md" || exit 1
+    python3 "$root/bench/scale_chart.py" "$base.json" >/dev/null || exit 1  # $base.png
     ajpg_log "wrote $base.md"
 done
 rm -rf "$run"
