@@ -10,7 +10,8 @@ contender, static included). Per round, client count N and connector (interleave
 rotated each round), a fresh httpd:
 - a warm-up wrk of --warm seconds with N connections (opens the backend connections), then
   `wrk -t2 -cN -dSECS --latency` with a done() script printing p50/p99/p99.9 and the error
-  counts (connect, read, write, timeout, non-2xx/3xx);
+  counts (connect, read, write, timeout, non-2xx/3xx), and how many keep-alive connections the
+  MPM closed itself meanwhile (its trace1 line in error_log: those are read errors too);
 - ESTABLISHED TCP connections to the two backend ports (`ss`), right after wrk ends and again
   --settle seconds later, against the bound the pools imply: children x pool size per member,
   the pool size being ThreadsPerChild by default for mod_jk, ajpgate and mod_proxy alike.
@@ -23,6 +24,7 @@ rotated each round), a fresh httpd:
 import argparse
 import json
 import os
+import re
 import resource
 import signal
 import statistics
@@ -47,7 +49,8 @@ ListenBacklog 2048
 PidFile {dir}/logs/httpd.pid
 DefaultRuntimeDir {dir}/logs
 ErrorLog {dir}/logs/error_log
-LogLevel warn
+# trace1 of the MPM: its message when it closes keep-alive connections itself (mpm_closed).
+LogLevel warn mpm_event:trace1
 ServerName localhost
 User {user}
 Group {group}
@@ -126,6 +129,18 @@ def backend_conns(ports):
     return counts
 
 
+def mpm_closed(log, offset):
+    """Keep-alive connections the event MPM closed because every worker of a child was busy,
+    from `offset` of its error_log on: wrk counts them as read errors, whatever the connector."""
+    total = 0
+    with open(log, errors="replace") as f:
+        f.seek(offset)
+        for line in f:
+            m = re.search(r"will (?:close|shutdown) (\d+) keep-alive", line)
+            total += int(m.group(1)) if m else 0
+    return total
+
+
 def wrk(port, clients, secs, script):
     argv = ["wrk", "-t2", f"-c{clients}", f"-d{secs}s", "--latency", "-s", script, M.url(port)]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 120)
@@ -147,8 +162,10 @@ def measure(connector, conf, port, ports, clients, args, script):
         check_body(port)
         if args.warm:
             wrk(port, clients, args.warm, script)
+        log = os.path.join(os.path.dirname(conf), "logs", "error_log")
+        offset = os.path.getsize(log)
         got = wrk(port, clients, args.secs, script)
-        row = {"connector": connector, "clients": clients, "rps": got["rps"]}
+        row = {"connector": connector, "clients": clients, "rps": got["rps"], "mpm_closed": mpm_closed(log, offset)}
         for key in ("p50_us", "p99_us", "p999_us"):
             row[key.replace("_us", "_ms")] = got[key] / 1000 if key in got else None
         kinds = ("connect", "read", "write", "timeout", "status")
@@ -195,6 +212,8 @@ def report(result):
             errs = [sum(v or 0 for v in r["errors"].values()) for r in cell]
             kinds = {k: sum(r["errors"].get(k) or 0 for r in cell) for k in cell[0]["errors"]}
             detail = ", ".join(f"{k} {v}" for k, v in kinds.items() if v)
+            closed = sum(r.get("mpm_closed") or 0 for r in cell)
+            detail += f"; MPM closed {closed} keep-alive" if closed else ""
             conns = ["—", "—"]
             if conn != "static":
                 conns = [" / ".join(str(max(r[key][p] for r in cell)) for p in cell[0][key])
@@ -202,7 +221,9 @@ def report(result):
             lines.append(f"| {conn} | {n:,} | {med([r['rps'] for r in cell])} | {med([r['p50_ms'] for r in cell], 2)} | "
                          f"{med([r['p99_ms'] for r in cell], 2)} | {med([r['p999_ms'] for r in cell], 2)} | "
                          f"{sum(errs)}{f' ({detail})' if detail else ''} | {conns[0]} | {conns[1]} |")
-    lines += ["", "Backend connections: the most seen over the rounds, was1 / was2.", "",
+    lines += ["", "Errors: summed over the rounds. MPM closed: keep-alive connections the event MPM closed itself "
+              "because a child had no idle worker (its trace1 log; wrk counts a read error when a request was "
+              "already on its way). Backend connections: the most seen over the rounds, was1 / was2.", "",
               f"| connector | req/s {clients[-1]:,} / {clients[0]:,} clients (ratio of medians) | per round |",
               "|---|---:|---:|"]
     for conn in order:
