@@ -15,14 +15,16 @@ import sys
 
 
 def series_by(rows, key, figures):
-    """{title: [(x, y), ...]} for each connector and each (label, getter) in `figures`."""
-    out = {}
-    for row in sorted(rows, key=lambda r: r[key]):
+    """{title: [(x, y), ...]} for each connector and each (label, getter) in `figures`; rows of
+    several rounds give the median of their figures."""
+    values = {}
+    for row in rows:
         for label, get in figures:
             value = get(row)
             if value is not None:
-                out.setdefault(f"{row['connector']} {label}", []).append((row[key], value))
-    return out
+                values.setdefault(f"{row['connector']} {label}", {}).setdefault(row[key], []).append(value)
+    return {title: [(x, statistics.median(ys)) for x, ys in sorted(points.items())]
+            for title, points in values.items()}
 
 
 def mounts(result):

@@ -21,12 +21,10 @@ rotated each round), a fresh httpd:
         [--children 4] [--threads 512] [--warm 1] [--settle 2]
     python3 bench/scale_clients.py --report F.json     (the tables, as Markdown)
 """
-import argparse
 import json
 import os
 import re
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -36,6 +34,7 @@ import urllib.request
 import contenders as C
 import measure as M
 import procs as P
+import scale_cli as CLI
 
 CONNECTORS = ("ajpgate", "modjk", "proxy", "static")
 SIZE = 100
@@ -242,21 +241,15 @@ def report(result):
 
 
 def options():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--run", required=True)
-    ap.add_argument("--out", required=True)
+    ap = CLI.parser(("ajpgate", "modjk", "proxy"))
     ap.add_argument("--clients", default="16,256,1000")
-    ap.add_argument("--connectors", default="ajpgate,modjk,proxy")
     ap.add_argument("--secs", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--children", type=int, default=4)
     ap.add_argument("--threads", type=int, default=512)
     ap.add_argument("--warm", type=int, default=1, help="seconds of wrk before the measured one (0: none)")
     ap.add_argument("--settle", type=float, default=2.0, help="seconds between the two backend counts")
-    args = ap.parse_args()
-    args.build, args.run, args.out = (os.path.abspath(p) for p in (args.build, args.run, args.out))
-    return args
+    return CLI.parse(ap)
 
 
 def raise_fd_limit():
@@ -269,10 +262,7 @@ def raise_fd_limit():
 
 
 def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if len(sys.argv) == 3 and sys.argv[1] == "--report":
-        with open(sys.argv[2]) as f:
-            sys.stdout.write(report(json.load(f)))
+    if CLI.report_requested(report):
         return 0
     args = options()
     os.makedirs(args.run, exist_ok=True)
@@ -303,12 +293,10 @@ def main():
                     row["round"] = rnd
                     print(json.dumps(row), flush=True)
                     result["rows"].append(row)
-                    with open(args.out, "w") as f:
-                        json.dump(result, f, indent=1)
+                    CLI.save(result, args.out)
     finally:
         procs.stop_all()
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
+        CLI.save(result, args.out)
     return 0
 
 
