@@ -34,7 +34,7 @@ void* merge_server_config(apr_pool_t* pool, void* base_conf, void* add_conf) {
     merged->mount_copy = add.mount_copy != MountCopy::unset ? add.mount_copy : MountCopy::unset;
     const bool copy = add.mount_copy == MountCopy::on || base.mount_copy == MountCopy::all;
     merged->mounts = add.mounts;
-    if (copy) merged->mounts.insert(merged->mounts.end(), base.mounts.begin(), base.mounts.end());
+    if (copy) merged->copied_mounts = &base.mounts;  // the main server's config lives as long
     merged->mount_file = add.mount_file ? add.mount_file : (copy ? base.mount_file : std::nullopt);
     merged->auto_alias = add.auto_alias ? add.auto_alias : (copy ? base.auto_alias : std::nullopt);
     merged->mount_file_reload = inherit(add.mount_file_reload, base.mount_file_reload);

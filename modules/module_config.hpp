@@ -136,6 +136,9 @@ class LogTarget;  // jk_log_file.hpp
 struct ServerConfig {
     // ---- as written in httpd.conf (per server, merged into virtual hosts) ----
     std::vector<MountDirective> mounts;
+    // JkMountCopy: the main server's mounts, used after the host's own. A pointer, not a copy:
+    // 500 hosts copying 10,000 mounts each took 27 s and 3.4 GB (issue 15).
+    const std::vector<MountDirective>* copied_mounts = nullptr;
     MountCopy mount_copy = MountCopy::unset;
     std::optional<std::string> mount_file;
     std::optional<std::chrono::seconds> mount_file_reload;

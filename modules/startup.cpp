@@ -64,11 +64,15 @@ std::shared_ptr<const config::WorkersConfig> read_workers(GlobalConfig& global, 
 std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, bool is_main,
                                                     const config::WorkersConfig& workers, config::Diagnostics& diags) {
     config::UriRuleSet set;
-    for (const auto& m : cfg.mounts) {
-        if (m.location) set.add_location_mount(m.pattern, m.worker, m.unmount, m.file, m.line, diags);
-        else if (m.unmount) set.add_jk_unmount(m.pattern, m.worker, m.file, m.line, diags);
-        else set.add_jk_mount(m.pattern, m.worker, m.file, m.line, diags);
-    }
+    const auto add = [&](const std::vector<MountDirective>& mounts) {
+        for (const auto& m : mounts) {
+            if (m.location) set.add_location_mount(m.pattern, m.worker, m.unmount, m.file, m.line, diags);
+            else if (m.unmount) set.add_jk_unmount(m.pattern, m.worker, m.file, m.line, diags);
+            else set.add_jk_mount(m.pattern, m.worker, m.file, m.line, diags);
+        }
+    };
+    add(cfg.mounts);
+    if (cfg.copied_mounts) add(*cfg.copied_mounts);
     if (is_main || cfg.mount_copy == MountCopy::on) {
         for (const auto& m : workers.mounts()) set.add_worker_mounts(m.worker, m.pattern, m.file, m.line, diags);
     }
@@ -81,15 +85,30 @@ std::shared_ptr<const config::UriMap> build_uri_map(const ServerConfig& cfg, boo
     return map;
 }
 
+namespace {
+
+// A host whose mounts are exactly the main server's (JkMountCopy On and none of its own, the
+// usual hosting setup) shares the main server's map instead of building the same one again.
+bool same_mounts_as_main(const ServerConfig& cfg, const ServerConfig& main_cfg, const config::WorkersConfig& workers) {
+    return cfg.mounts.empty() && cfg.copied_mounts == &main_cfg.mounts && cfg.mount_file == main_cfg.mount_file &&
+           (cfg.mount_copy == MountCopy::on || workers.mounts().empty());
+}
+
+}  // namespace
+
 int check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* main_server) {
     ServerConfig& main_cfg = server_config(main_server);
     config::Diagnostics diags(main_cfg.global.strictness);
     main_cfg.global.workers = read_workers(main_cfg.global, diags);
     if (main_cfg.global.workers) {
+        std::shared_ptr<const config::UriMap> main_map;
         for (server_rec* s = main_server; s; s = s->next) {
             ServerConfig& cfg = server_config(s);
             cfg.effective_options = cfg.options.over(JkOptions::defaults());
-            auto map = build_uri_map(cfg, s == main_server, *main_cfg.global.workers, diags);
+            auto map = s != main_server && same_mounts_as_main(cfg, main_cfg, *main_cfg.global.workers)
+                           ? main_map
+                           : build_uri_map(cfg, s == main_server, *main_cfg.global.workers, diags);
+            if (s == main_server) main_map = map;
             cfg.uri_maps = std::make_shared<UriMapHolder>(std::move(map), main_cfg.global.workers, cfg.mount_file,
                                                           cfg.mount_file_reload.value_or(std::chrono::seconds(60)),
                                                           main_cfg.global.strictness);

@@ -11,7 +11,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import wait_until  # noqa: E402
-from httpd import Httpd, module_path  # noqa: E402
+from httpd import Httpd, children_of, module_path, vm_rss_kib  # noqa: E402
 from testd_backend import TestdBackend  # noqa: E402
 
 
@@ -145,6 +145,26 @@ JkMount /main/* one
             self.assertEqual(self.backend_of(h, "/main/x", host="own.test"), 404)  # not inherited
             self.assertEqual(self.backend_of(h, "/main/x", host="copy.test"), "one")
             self.assertEqual(self.backend_of(h, "/own/x", host="copy.test"), "two")
+
+    def test_many_copying_hosts_share_one_map(self):
+        # The hosting setup: the mounts once in the main server, hundreds of hosts with
+        # JkMountCopy On and nothing of their own. Each host used to build its own copy of the
+        # map (500 hosts x 10,000 mounts: 3.4 GB); they now share the main server's.
+        hosts, mounts = 300, 3000
+        lines = ["JkWorkersFile workers.properties", "JkUnMount /m7/private/* one"]
+        lines += [f"JkMount /m{i}/* {'one' if i % 2 else 'two'}" for i in range(mounts)]
+        for i in range(hosts):
+            lines += ["<VirtualHost *:*>", f"  ServerName h{i}.test", "  JkMountCopy On", "</VirtualHost>"]
+        workers = self.workers() + "worker.two.mount=/by-property/*\n"
+        with Httpd("\n".join(lines) + "\n", workers=workers, processes=1) as h:
+            last = f"h{hosts - 1}.test"
+            self.assertEqual(self.backend_of(h, "/m7/x", host=last), "one")
+            self.assertEqual(self.backend_of(h, f"/m{mounts - 2}/x", host=last), "two")
+            self.assertEqual(self.backend_of(h, "/m7/private/x", host=last), 404)
+            self.assertEqual(self.backend_of(h, "/by-property/x", host="h0.test"), "two")
+            self.assertEqual(self.backend_of(h, "/nothing/x", host="h0.test"), 404)
+            rss = max(vm_rss_kib(pid) for pid in children_of(h.process.proc.pid))
+            self.assertLess(rss, 150 * 1024, f"a child holds {rss // 1024} MiB")
 
     def test_mount_copy_all(self):
         conf = """JkWorkersFile workers.properties

@@ -16,6 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from httpd import children_of, vm_rss_kib  # noqa: E402
 from test_module_forwarding_support import (  # noqa: E402
     SOCKET_TIMEOUT, ModuleCase, after, drain_hashed, echo, header_value, raw_request, requests_tagged, tagged,
     wait_records_tagged)
@@ -37,32 +38,6 @@ def pattern_chunks(total, size=65536):
         block = hashlib.sha256(str(sent).encode()).digest()
         yield (block * (n // len(block) + 1))[:n]
         sent += n
-
-
-def vm_rss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def children_of(pid):
-    kids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(entry))
-    return kids
 
 
 class RssWatch:
