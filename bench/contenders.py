@@ -107,6 +107,19 @@ def static_body(size):
     return (alphabet * (size // 26 + 1))[:size]
 
 
+def save_conf(directory, conf, static_size=None):
+    """Writes <directory>/httpd.conf and returns its path; with `static_size`, also the static
+    twin of the proxied body (htdocs/app/body), which httpd serves itself."""
+    if static_size is not None:
+        os.makedirs(os.path.join(directory, "htdocs", "app"), exist_ok=True)
+        with open(os.path.join(directory, "htdocs", "app", "body"), "wb") as f:
+            f.write(static_body(static_size))
+    path = os.path.join(directory, "httpd.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    return path
+
+
 def write(contender, directory, port, backend_ports, body_size, ajpgate_so):
     """Writes <directory>/httpd.conf for one contender; returns the conf's path."""
     user, group = run_user()
@@ -124,12 +137,6 @@ def write(contender, directory, port, backend_ports, body_size, ajpgate_so):
         conf += jk_lines(f"{MODULES}/mod_jk.so", lb, p1, p2, directory)
     elif contender.startswith("proxy"):
         conf += proxy_lines(lb, p1, p2)
-    elif contender == "static":
-        with open(os.path.join(directory, "htdocs/app/body"), "wb") as f:
-            f.write(static_body(body_size))
-    else:
+    elif contender != "static":
         raise ValueError(f"unknown contender {contender}")
-    path = os.path.join(directory, "httpd.conf")
-    with open(path, "w") as f:
-        f.write(conf)
-    return path
+    return save_conf(directory, conf, body_size if contender == "static" else None)

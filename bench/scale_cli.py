@@ -49,9 +49,14 @@ def run_rows(result, args, counts, key, measure):
         for connector in args.connectors.split(","):
             row = {"connector": connector, key: n}
             row.update(measure(connector, n, os.path.join(args.run, f"{connector}-{n}"), procs.free_port()))
-            print(json.dumps(row), flush=True)
-            result["rows"].append(row)
-            save(result, args.out)
+            add_row(result, args, row)
+
+
+def add_row(result, args, row):
+    """A measured row: printed, kept, and the result saved at once."""
+    print(json.dumps(row), flush=True)
+    result["rows"].append(row)
+    save(result, args.out)
 
 
 def start(args, **meta):

@@ -96,13 +96,7 @@ def write_conf(connector, directory, port, ports, so, children, threads):
         conf += C.jk_lines(f"{C.MODULES}/mod_jk.so", True, ports[0], ports[1], directory)
     elif connector == "proxy":
         conf += C.proxy_lines(True, ports[0], ports[1])
-    else:
-        with open(os.path.join(directory, "htdocs", "app", "body"), "wb") as f:
-            f.write(C.static_body(SIZE))
-    path = os.path.join(directory, "httpd.conf")
-    with open(path, "w") as f:
-        f.write(conf)
-    return path
+    return C.save_conf(directory, conf, SIZE if connector == "static" else None)
 
 
 def check_body(port):
@@ -291,9 +285,7 @@ def main():
                 for conn in turn:
                     row = measure(conn, *confs[conn], ports, n, args, script)
                     row["round"] = rnd
-                    print(json.dumps(row), flush=True)
-                    result["rows"].append(row)
-                    CLI.save(result, args.out)
+                    CLI.add_row(result, args, row)
     finally:
         procs.stop_all()
         CLI.save(result, args.out)

@@ -85,13 +85,7 @@ def write_conf(connector, n, directory, port, ports, ajpgate_so):
         conf += jk_lines(f"{C.MODULES}/mod_jk.so", n, ports, directory)
     elif connector == "proxy":
         conf += proxy_lines(n, ports)
-    else:  # static: the same bytes from a file
-        with open(os.path.join(directory, "htdocs/app/body"), "wb") as f:
-            f.write(C.static_body(SIZE))
-    path = os.path.join(directory, "httpd.conf")
-    with open(path, "w") as f:
-        f.write(conf)
-    return path
+    return C.save_conf(directory, conf, SIZE if connector == "static" else None)
 
 
 def cases(n):
