@@ -75,6 +75,19 @@ void begin_request(const LbStateView& state, std::size_t member) noexcept {
     raise_max(slot.max_busy, shared(slot.busy).fetch_add(1) + 1);
 }
 
+bool claim_request(const LbStateView& state, std::size_t member) noexcept {
+    if (!state.valid() || member >= state.size()) return false;
+    MemberSlot& slot = state.member(member);
+    const std::int32_t limit = load_relaxed(slot.busy_limit);
+    auto busy = shared(slot.busy);
+    std::int32_t seen = busy.load();
+    do {
+        if (limit > 0 && seen >= limit) return false;
+    } while (!busy.compare_exchange_weak(seen, seen + 1));
+    raise_max(slot.max_busy, seen + 1);
+    return true;
+}
+
 HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, std::size_t member,
                          Outcome outcome, Transfer transfer, Micros now) noexcept {
     if (!state.valid() || member >= state.size()) return HealthChange::none;

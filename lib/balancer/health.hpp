@@ -55,6 +55,10 @@ struct Transfer {
 
 // Around each attempt on a member: begin before sending, end with the outcome.
 void begin_request(const LbStateView& state, std::size_t member) noexcept;
+// begin_request() within the member's busy_limit, counted across every child: false, and
+// nothing counted, when the member is already full. The selector checks the limit too, but a
+// request in another child may take the last place between that check and this one.
+bool claim_request(const LbStateView& state, std::size_t member) noexcept;
 HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, std::size_t member,
                          Outcome outcome, Transfer transfer, Micros now) noexcept;
 

@@ -29,7 +29,9 @@ JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, 
             continue;
         }
         const std::size_t m = *pick.member;
-        begin_request(state, m);
+        // Full since the pick (another child took its last place): choose again without it
+        // (it is in request.tried); a round without any member ends as a failed selection.
+        if (!claim_request(state, m)) continue;
         const AttemptReport report = port.attempt(m, pick);
         ++result.attempts;
         result.decision = decide({report.failure, report.progress, report.body, method, report.recovery});
