@@ -150,6 +150,7 @@ bool Connection::handle_request(std::span<const std::uint8_t> payload, std::stri
     }
     context_.recorder.forward_request(number_, next_seq(), payload.size(), request);
     ++requests_;
+    const RequestGauge::Held counted(context_.requests);
 
     std::uint64_t announced = 0;
     const LengthKind kind = content_length(request, announced);

@@ -61,6 +61,8 @@ std::string echo_body(const ajp13::DecodedForwardRequest& request, const EchoCon
     json.key("body_sha256").value(context.body_sha256);
     json.key("conn").value(context.connection);
     json.key("request").value(context.request);
+    json.key("in_flight").value(context.in_flight);
+    json.key("peak_in_flight").value(context.peak_in_flight);
     json.key("backend").begin_object();
     json.key("name").value(context.backend_name);
     json.key("route").value(context.route);

@@ -30,6 +30,8 @@ struct EchoContext {
     std::optional<std::string_view> session_in;
     std::optional<std::string_view> session_out;
     std::uint64_t session_count = 0;
+    std::uint64_t in_flight = 0;       // requests being answered as this answer is planned, itself included
+    std::uint64_t peak_in_flight = 0;  // the most ever answered at once
 };
 
 // The echo mode body: one JSON object.

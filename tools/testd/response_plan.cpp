@@ -81,7 +81,8 @@ ResponsePlan plan_response(ServerContext& context, const ReceivedRequest& receiv
 
     if (options.mode == BodyMode::echo) {
         EchoContext echo{received.body_length, received.body_sha256, received.connection, received.request_number,
-                         context.options.name, context.options.route, session.id_in, std::nullopt, session.count};
+                         context.options.name, context.options.route, session.id_in, std::nullopt, session.count,
+                         context.requests.current(), context.requests.peak()};
         if (!context.options.route.empty()) echo.session_out = session.id_out;
         plan.text = echo_body(request, echo);
         plan.headers.push_back({"Content-Type", "application/json"});

@@ -152,7 +152,8 @@ int run_server(const ServerOptions& options) {
 
     SessionCounter sessions;
     StopSignal stop;
-    ServerContext context{options, recorder, sessions, stop, std::chrono::steady_clock::now()};
+    RequestGauge requests;
+    ServerContext context{options, recorder, sessions, stop, requests, std::chrono::steady_clock::now()};
     ConnectionRegistry registry;
     accept_loop(listener.fd, context, registry);
 

@@ -5,6 +5,7 @@
 
 #include "testd/cli_options.hpp"
 #include "testd/recorder.hpp"
+#include "testd/request_gauge.hpp"
 #include "testd/session_route.hpp"
 #include "testd/stop_signal.hpp"
 
@@ -15,6 +16,7 @@ struct ServerContext {
     Recorder& recorder;
     SessionCounter& sessions;
     StopSignal& stop;
+    RequestGauge& requests;  // requests being answered now, and the most at once
     std::chrono::steady_clock::time_point started;  // when the server began listening
 
     std::chrono::milliseconds since_start() const {
