@@ -150,7 +150,7 @@ void echo_body_layout(void**) {
         R"("attributes":{"context":null,"servlet_path":null,"remote_user":null,"auth_type":null,"route":null,)"
         R"("ssl_cert":null,"ssl_cipher":null,"ssl_session":null,"ssl_key_size":256,"secret":"s3cr3t",)"
         R"("stored_method":null,"req_attributes":[{"name":"AJP_REMOTE_PORT","value":"51000"}],"order":[12,5,11,10]},)"
-        R"("body_length":3,"body_sha256":"ab","conn":7,"request":2,"backend":{"name":"node1","route":"was1"},)"
+        R"("body_length":3,"body_sha256":"ab","conn":7,"request":2,"in_flight":0,"peak_in_flight":0,"backend":{"name":"node1","route":"was1"},)"
         R"("session":{"in":null,"out":"S.was1","count":1}})");
 }
 

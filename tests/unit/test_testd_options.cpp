@@ -177,7 +177,8 @@ void cli_full(void**) {
                            "--cpong-delay", "3000", "--fault-after", "3000", "--fault-for", "10000",
                            "--mode", "fixed", "--size=1k", "--chunk", "10", "--flush", "--status", "503",
                            "--header", "X-A:1", "--delay", "5", "--body-delay", "6", "--hang-ms", "7",
-                           "--fault", "no-reuse", "--reason", "Busy", "--body-request", "512"},
+                           "--fault", "no-reuse", "--reason", "Busy", "--body-request", "512",
+                           "--max-connections", "3", "--accept-count=0"},
                           o, error) == CliOutcome::run);
     assert_int_equal(o.port, 0);
     assert_string_equal(o.host.c_str(), "::1");
@@ -200,6 +201,8 @@ void cli_full(void**) {
                 o.defaults.hang == milliseconds(7));
     assert_true(o.defaults.fault == Fault::no_reuse);
     assert_int_equal(o.defaults.body_request, 512);
+    assert_int_equal(o.max_connections, 3);
+    assert_int_equal(o.accept_count, 0);
 }
 
 void cli_defaults_and_packet_sizes(void**) {
@@ -211,6 +214,7 @@ void cli_defaults_and_packet_sizes(void**) {
     assert_true(o.route.empty() && !o.secret && !o.no_cpong);
     assert_true(o.cpong_delay == milliseconds(0));  // CPONG at once unless told
     assert_true(o.fault_after == milliseconds(0) && o.fault_for == milliseconds(0));  // from the start, for ever
+    assert_true(o.max_connections == 0 && o.accept_count == 1024);  // no limit, a deep backlog
     const struct {
         const char* given;
         std::size_t aligned;
@@ -236,6 +240,8 @@ void cli_errors_and_help(void**) {
         {"--port", "1", "--fault", "nope"},
         {"--port", "1", "--mode"},
         {"--port", "1", "--cpong-delay", "-1"},
+        {"--port", "1", "--max-connections", "-1"},
+        {"--port", "1", "--accept-count", "65536"},
         {"--port", "1", "--cpong-delay", "3s"},
         {"--port", "1", "--cpong-delay", "3600001"},
         {"--port", "1", "--fault-for", "-5"},

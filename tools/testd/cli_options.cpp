@@ -55,6 +55,16 @@ bool apply_server_option(ServerOptions& options, std::string_view flag, std::str
             return false;
         }
         (flag == "--fault-after" ? options.fault_after : options.fault_for) = std::chrono::milliseconds(number);
+    } else if (flag == "--max-connections" || flag == "--accept-count") {
+        if (!parse_int(value, 0, 65535, number)) {
+            error = std::string(flag) + " wants 0..65535";
+            return false;
+        }
+        if (flag == "--max-connections") {
+            options.max_connections = static_cast<std::size_t>(number);
+        } else {
+            options.accept_count = static_cast<int>(number);
+        }
     } else if (flag == "--host") {
         options.host = std::string(value);
     } else if (flag == "--route") {
@@ -152,6 +162,9 @@ Server options:
   --ready-file PATH   write the listening port to PATH once listening
   --no-cpong          never answer CPING (same as fault=no-cpong on every connection)
   --cpong-delay MS    wait MS milliseconds before each CPONG (a JVM too busy to answer quickly)
+  --max-connections N accept nothing while N connections are open (Tomcat's maxConnections)
+  --accept-count N    the listen backlog (Tomcat's acceptCount; default 1024): beyond it
+                      a new connection's SYN is dropped and its connect times out
   --fault-after MS    --delay, --body-delay, --hang-ms, --fault, --cpong-delay and --no-cpong
   --fault-for MS      apply only to requests and CPINGs arriving from MS ms after the start
                       (a backend that turns bad under load; default 0) for MS ms (then it

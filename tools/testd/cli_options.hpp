@@ -29,6 +29,11 @@ struct ServerOptions {
     std::chrono::milliseconds fault_after{0};
     std::chrono::milliseconds fault_for{0};
     bool quiet = false;              // no per-connection error lines on stderr
+    // Tomcat's maxConnections and acceptCount: with this many connections open the server
+    // accepts no more; further ones wait in a listen backlog of accept_count, and beyond it
+    // the kernel drops their SYN (the client's connect times out). 0: no limit.
+    std::size_t max_connections = 0;
+    int accept_count = 1024;
     RequestOptions defaults;         // per-request defaults, overridable by X-Testd
 };
 

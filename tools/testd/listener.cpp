@@ -12,8 +12,6 @@
 namespace ajpgate::testd {
 namespace {
 
-constexpr int listen_backlog = 1024;
-
 int port_of(const sockaddr_storage& address) {
     if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
     return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
@@ -21,7 +19,7 @@ int port_of(const sockaddr_storage& address) {
 
 }  // namespace
 
-Listener open_listener(const std::string& host, int port, std::string& error) {
+Listener open_listener(const std::string& host, int port, int backlog, std::string& error) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -36,7 +34,7 @@ Listener open_listener(const std::string& host, int port, std::string& error) {
     listener.fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
     const int one = 1;
     if (listener.fd < 0 || ::setsockopt(listener.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        ::bind(listener.fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(listener.fd, listen_backlog) != 0) {
+        ::bind(listener.fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(listener.fd, backlog) != 0) {
         error = "cannot listen on " + host + ":" + service + ": " + std::strerror(errno);
         if (listener.fd >= 0) ::close(listener.fd);
         ::freeaddrinfo(found);

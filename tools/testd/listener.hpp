@@ -12,7 +12,7 @@ struct Listener {
 
 // Binds and listens on host:port (numeric IPv4 or IPv6). On failure fd is -1 and
 // `error` says why.
-Listener open_listener(const std::string& host, int port, std::string& error);
+Listener open_listener(const std::string& host, int port, int backlog, std::string& error);
 
 // Writes "PORT\n" to `path` atomically (temporary file + rename), so a test polling for
 // the file never reads a half-written one.

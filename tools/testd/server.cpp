@@ -72,6 +72,12 @@ public:
         for (const int fd : fds_) ::shutdown(fd, SHUT_RDWR);
     }
 
+    // Waits (at most `limit`) until fewer than `most` connections are open.
+    bool wait_below(std::size_t most, std::chrono::milliseconds limit) {
+        std::unique_lock lock(mutex_);
+        return idle_.wait_for(lock, limit, [&] { return fds_.size() < most; });
+    }
+
     bool wait_until_empty(std::chrono::milliseconds limit) {
         std::unique_lock lock(mutex_);
         return idle_.wait_for(lock, limit, [this] { return fds_.empty(); });
@@ -102,9 +108,13 @@ void start_connection(int fd, std::uint64_t number, ServerContext& context, Conn
 // Accepts until a stop signal arrives.
 void accept_loop(int listen_fd, ServerContext& context, ConnectionRegistry& registry) {
     std::uint64_t connections = 0;
+    const std::size_t most = context.options.max_connections;
     for (;;) {
-        pollfd watched[2] = {{listen_fd, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
-        if (::poll(watched, 2, -1) < 0) {
+        // At max_connections, the listening socket is left alone (its backlog fills up) but
+        // the stop signal is still watched.
+        const bool full = most > 0 && !registry.wait_below(most, std::chrono::milliseconds(50));
+        pollfd watched[2] = {{full ? -1 : listen_fd, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
+        if (::poll(watched, 2, full ? 0 : -1) < 0) {
             if (errno == EINTR) continue;
             std::fprintf(stderr, "ajp-testd: poll: %s\n", std::strerror(errno));
             return;
@@ -136,7 +146,7 @@ int run_server(const ServerOptions& options) {
         std::fprintf(stderr, "ajp-testd: %s\n", error.c_str());
         return 1;
     }
-    const Listener listener = open_listener(options.host, options.port, error);
+    const Listener listener = open_listener(options.host, options.port, options.accept_count, error);
     if (listener.fd < 0) {
         std::fprintf(stderr, "ajp-testd: %s\n", error.c_str());
         return 1;
