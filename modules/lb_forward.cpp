@@ -222,6 +222,7 @@ public:
                                                                                   : last_.input.body;
         report.recovery = last_.input.recovery;
         report.transfer = {e.body_bytes_read, e.response_bytes};
+        report.connect_timed_out = last_.outcome.connect_timed_out;
         return report;
     }
 
@@ -232,6 +233,13 @@ public:
     }
     void health_changed(std::size_t m, balancer::HealthChange change) override {
         log_health_change(logger_, lb_, runtime_.workers().ajp13_workers()[lb_.members[m].worker].name, change);
+    }
+    void member_full(std::size_t m) override {
+        logger_.log(log::Level::warn, msg::lb_member_full,
+                    "lb " + lb_.name + ": member " + runtime_.workers().ajp13_workers()[lb_.members[m].worker].name +
+                        " accepted no new connection within socket_connect_timeout but answered other requests "
+                        "meanwhile: it is full, not in error (its connector's maxConnections and acceptCount are "
+                        "reached; see the README's formula for pools and busy_limit)");
     }
     void failed_over(std::size_t, const balancer::Decision&, bool next) override {
         logger_.log(log::Level::warn, msg::lb_failover,

@@ -43,5 +43,6 @@ inline constexpr log::Code background_failed{"AJPG0148"};  // error: a backgroun
 inline constexpr log::Code status_change{"AJPG0150"};      // info: the status worker changed a setting or state
 inline constexpr log::Code status_refused{"AJPG0151"};     // warn: a status request refused or failed
 inline constexpr log::Code drain_event{"AJPG0152"};       // info: a drain stopped its member (migrate) or is drained
+inline constexpr log::Code lb_member_full{"AJPG0153"};    // warn: a member took no new connection but answers: full, not in error
 
 }  // namespace ajpgate::httpd::msg

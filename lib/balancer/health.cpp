@@ -75,6 +75,11 @@ void begin_request(const LbStateView& state, std::size_t member) noexcept {
     raise_max(slot.max_busy, shared(slot.busy).fetch_add(1) + 1);
 }
 
+std::uint64_t answered_count(const LbStateView& state, std::size_t member) noexcept {
+    if (!state.valid() || member >= state.size()) return 0;
+    return shared(state.member(member).answered).load(std::memory_order_relaxed);
+}
+
 bool claim_request(const LbStateView& state, std::size_t member) noexcept {
     if (!state.valid() || member >= state.size()) return false;
     MemberSlot& slot = state.member(member);
@@ -101,6 +106,7 @@ HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, s
     }
     switch (outcome) {
     case Outcome::success:
+        shared(slot.answered).fetch_add(1, std::memory_order_relaxed);
         return mark_ok(state, slot);
     case Outcome::connect_failed:
     case Outcome::cping_failed:
@@ -118,6 +124,7 @@ HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, s
         shared(slot.client_errors).fetch_add(1, std::memory_order_relaxed);
         return HealthChange::none;
     case Outcome::status_fail_request:
+    case Outcome::member_full:
         return HealthChange::none;
     }
     return HealthChange::none;

@@ -59,6 +59,8 @@ void begin_request(const LbStateView& state, std::size_t member) noexcept;
 // nothing counted, when the member is already full. The selector checks the limit too, but a
 // request in another child may take the last place between that check and this one.
 bool claim_request(const LbStateView& state, std::size_t member) noexcept;
+// How many attempts the member has answered, in every child: a change is proof of life.
+std::uint64_t answered_count(const LbStateView& state, std::size_t member) noexcept;
 HealthChange end_request(const config::LbWorker& lb, const LbStateView& state, std::size_t member,
                          Outcome outcome, Transfer transfer, Micros now) noexcept;
 

@@ -6,6 +6,17 @@
 #include "balancer/retry.hpp"
 
 namespace ajpgate::balancer {
+namespace {
+
+// A connect that timed out (neither accepted nor refused) on a member that answered other
+// requests meanwhile: its accept queue is full (a Tomcat connector at maxConnections with its
+// acceptCount backlog full drops new SYNs), it is not dead. A dead or hung member answers
+// nothing in that time, and a refused connect is no timeout.
+bool full_not_dead(const AttemptReport& report, std::uint64_t answered_before, std::uint64_t answered_after) {
+    return report.failure == Failure::connect_failed && report.connect_timed_out && answered_after != answered_before;
+}
+
+}  // namespace
 
 JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, RequestContext& request,
                           MethodKind method, JourneyPort& port) {
@@ -32,7 +43,12 @@ JourneyResult run_journey(const config::LbWorker& lb, const LbStateView& state, 
         // Full since the pick (another child took its last place): choose again without it
         // (it is in request.tried); a round without any member ends as a failed selection.
         if (!claim_request(state, m)) continue;
-        const AttemptReport report = port.attempt(m, pick);
+        const std::uint64_t answered_before = answered_count(state, m);
+        AttemptReport report = port.attempt(m, pick);
+        if (full_not_dead(report, answered_before, answered_count(state, m))) {
+            report.failure = Failure::member_full;  // another member, and no charge
+            port.member_full(m);
+        }
         ++result.attempts;
         result.decision = decide({report.failure, report.progress, report.body, method, report.recovery});
         port.health_changed(m, end_request(lb, state, m, result.decision.health, report.transfer, port.now()));

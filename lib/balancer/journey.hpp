@@ -30,6 +30,8 @@ struct AttemptReport {
     BodyState body = BodyState::none;
     Transfer transfer;
     RecoveryOptions recovery;  // the member's recovery_options (editable at run time)
+    // connect_failed because the connect timed out: the backend neither accepted nor refused.
+    bool connect_timed_out = false;
 };
 
 class JourneyPort {
@@ -43,6 +45,8 @@ public:
     // Events, for the log.
     virtual void forced_recovery(std::uint32_t /*members*/) {}
     virtual void health_changed(std::size_t /*member*/, HealthChange /*change*/) {}
+    // A connect to the member timed out while it answered other requests: full, not in error.
+    virtual void member_full(std::size_t /*member*/) {}
     // An attempt failed; `next` says whether another member follows (false: the budget is spent).
     virtual void failed_over(std::size_t /*member*/, const Decision& /*decision*/, bool /*next*/) {}
 };

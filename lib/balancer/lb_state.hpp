@@ -79,6 +79,7 @@ struct alignas(8) MemberSlot {
     // For the metrics views; only grow (a reset leaves them alone: lb_admin.hpp).
     std::uint64_t sticky_hits;  // answered here, picked by the session's route
     std::uint64_t failovers;    // answered here for a session another member (or none) was named by
+    std::uint64_t answered;     // attempts answered: proof of life while a connect to it times out
     // cmd=drain's record (drain.hpp): what was asked, and what requests and checks saw since.
     std::int64_t drain_started;      // monotonic micros; 0: never drained
     std::int64_t drain_last_route;   // last request carrying the member's route; 0 none since the start
@@ -128,7 +129,7 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free &&
               "shared state needs lock-free atomics: a lock would not work across processes");
 
 inline constexpr std::uint32_t kLbStateMagic = 0x414a4c42;  // "AJLB"
-inline constexpr std::uint32_t kLbStateVersion = 4;
+inline constexpr std::uint32_t kLbStateVersion = 5;
 inline constexpr std::size_t kLbStateAlignment = alignof(LbHeader);
 
 // Bytes the state of an lb with `member_count` members needs (0 when over kMaxMembers).

@@ -31,7 +31,8 @@ bool error_kind_of(Failure failure, ErrorKind& kind) noexcept {
     case Failure::connect_failed: kind = ErrorKind::connect; return true;
     case Failure::cping_failed:
     case Failure::backend_hung: kind = ErrorKind::cping; return true;
-    case Failure::busy: kind = ErrorKind::busy; return true;
+    case Failure::busy:
+    case Failure::member_full: kind = ErrorKind::busy; return true;
     case Failure::reply_timeout: kind = ErrorKind::reply_timeout; return true;
     case Failure::send_failed:
     case Failure::backend_closed:

@@ -52,6 +52,7 @@ constexpr std::array<FailureTraits, kFailureCount> kTraits{{
     {Outcome::client_error, 400, log::Level::info, codes::client_read},                      // bad_request
     {Outcome::client_error, 400, log::Level::info, codes::client_read},                      // client_read_failed
     {Outcome::client_error, 400, log::Level::info, codes::client_gone},                      // client_write_failed
+    {Outcome::member_full, 503, log::Level::warn, codes::busy},                              // member_full
 }};
 
 bool client_side(Failure f) noexcept {
@@ -125,7 +126,7 @@ std::string_view to_string(Failure failure) noexcept {
     static constexpr std::array<std::string_view, kFailureCount> names{
         "none", "unresolved", "busy", "connect_failed", "cping_failed", "send_failed", "backend_closed",
         "reply_timeout", "backend_hung", "protocol_error", "status_fail_member", "status_fail_request", "request_too_large",
-        "bad_request", "client_read_failed", "client_write_failed"};
+        "bad_request", "client_read_failed", "client_write_failed", "member_full"};
     return names[static_cast<std::size_t>(failure)];
 }
 

@@ -42,6 +42,7 @@ enum class Outcome : std::uint8_t {
     client_error,         // the client went away or sent a broken body: not the member's fault
     status_fail_member,   // status in fail_on_status (positive code)
     status_fail_request,  // status in fail_on_status as a negative code
+    member_full,          // its connector took no new connection but answered others: not charged
 };
 
 // recovery_options, bit by bit (mod_jk's meanings).
@@ -73,8 +74,11 @@ enum class Failure : std::uint8_t {
     bad_request,          // the request cannot be forwarded as it is (bad Content-Length)
     client_read_failed,   // the client's body could not be read
     client_write_failed,  // the client went away during the answer
+    // lb only (journey.cpp): no connection opened within socket_connect_timeout, though the
+    // member answered other requests meanwhile: its accept queue is full, it is not dead.
+    member_full,
 };
-inline constexpr std::size_t kFailureCount = 16;
+inline constexpr std::size_t kFailureCount = 17;
 
 // How far the request got on this attempt.
 enum class Progress : std::uint8_t {

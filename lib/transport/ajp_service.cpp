@@ -251,10 +251,12 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
         if (!taken.connection) {
             outcome.result = ServiceResult::connect_failed;
             outcome.cping_failed = taken.probe_failed;
+            outcome.connect_timed_out = taken.how == AcquireResult::connect_timeout && !taken.probe_failed;
             continue;
         }
         outcome.result = ServiceResult::ok;
         outcome.cping_failed = false;
+        outcome.connect_timed_out = false;
         if (taken.how == AcquireResult::connected) outcome.connect_time = micros(taken.connection->connect_time);
         outcome.exchange = run_exchange(taken.connection->channel(), request, attempt_options, body, timed_sink);
         exchanged = true;

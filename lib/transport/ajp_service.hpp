@@ -54,6 +54,9 @@ struct ServiceOutcome {
     // connect_failed because the last connection taken did not answer its CPING (it was
     // reachable), not because the connect itself failed: the log line says which.
     bool cping_failed = false;
+    // connect_failed because the last connect timed out: the backend neither accepted nor
+    // refused it (a full accept queue, or a host that is gone).
+    bool connect_timed_out = false;
     // On the pool's clock, for the metrics (-1: not measured): from the call to the backend's
     // headers (the last attempt's), to the end, and the connect of the last new connection.
     std::chrono::microseconds headers_time{-1};

@@ -1,7 +1,10 @@
-"""busy_limit as a cap across httpd's children: however many children send requests at once,
-a member never answers more than its busy_limit of them (counted by the backend itself, with
-ajp-testd's peak_in_flight). Requests over the cap wait a bounded time (lb retries x
-retry_interval) for a place, and a member that is merely full stays OK."""
+"""Full members are not broken ones. busy_limit as a cap across httpd's children: however many
+children send requests at once, a member never answers more than its busy_limit of them
+(counted by the backend itself, with ajp-testd's peak_in_flight); requests over the cap wait a
+bounded time (lb retries x retry_interval) for a place, and a member that is merely full stays
+OK. And a backend that stops accepting connections (Tomcat at maxConnections with its
+acceptCount backlog full) while it answers others is full too: requests go to another member
+and it is not put in error."""
 import collections
 import concurrent.futures
 import json
@@ -102,6 +105,39 @@ class BusyLimitAcrossChildrenTest(unittest.TestCase):
         for name in self.backends:
             self.assertEqual(props[name]["state"], "OK", name)
             self.assertEqual(props[name]["errors"], "0", name)
+
+
+class FullAcceptQueueTest(unittest.TestCase):
+    """was1 is ajp-testd with --max-connections 2 --accept-count 0, closing every connection
+    after its answer (as a connector's idle timeout would): beyond two connections and its one
+    backlog place, a new connection's SYN is dropped and the connect times out."""
+
+    def test_a_member_that_accepts_no_more_connections_but_answers_stays_ok(self):
+        if not os.path.exists(module_path()):
+            raise unittest.SkipTest("mod_jk.so not built at " + module_path())
+        full = TestdBackend("was1", "--route", "was1", "--quiet", "--max-connections", "2", "--accept-count", "0",
+                            "--fault", "no-reuse")
+        other = TestdBackend("was2", "--route", "was2", "--quiet")
+        try:
+            extra = ("worker.list=loadbalancer,jkstatus\nworker.jkstatus.type=status\n"
+                     "worker.was1.socket_connect_timeout=500\nworker.was2.socket_connect_timeout=500\n")
+            conf = SEED_HTTPD.replace("JkLogLevel info", "JkLogLevel warn") + STATUS
+            with Httpd(conf, workers=seed_workers({"was1": full.port, "was2": other.port}, extra), threads=16,
+                       processes=2) as h:
+                self.backends = {"was1": full, "was2": other}
+                results = self.burst(h)
+                props = self.member_props(h)
+                log = h.read("logs/mod_jk.log")
+        finally:
+            rc = (full.stop(), other.stop())
+        self.assertEqual([s for s, _ in results], [200] * CLIENTS)
+        self.assertIn("AJPG0153", log, "no connect to was1 timed out: the test did not fill its queue")
+        self.assertNotIn("AJPG0143", log)
+        self.assertEqual((props["was1"]["state"].split("/")[0], props["was1"]["errors"]), ("OK", "0"))
+        self.assertEqual(rc, (0, 0))
+
+    burst = BusyLimitAcrossChildrenTest.burst
+    member_props = BusyLimitAcrossChildrenTest.member_props
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // went to, when, and how the request ended. A scripted port stands for the transport: each
 // member answers as told and takes as long as told; sleeps advance the clock.
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct Step {
     Failure failure = Failure::none;
     Progress progress = Progress::nothing_sent;
     std::chrono::milliseconds takes{1};
+    bool connect_timed_out = false;
+    std::function<void()> meanwhile;  // what other children do on the member during the attempt
 };
 const Step answers{Failure::none, Progress::headers_received, std::chrono::milliseconds(2)};
 const Step refused{Failure::connect_failed, Progress::nothing_sent, std::chrono::milliseconds(1)};
@@ -50,14 +53,17 @@ public:
         order.push_back(member);
         started_ms.push_back(elapsed_ms());
         advance(step.takes);
+        if (step.meanwhile) step.meanwhile();
         balancer::AttemptReport report;
         report.failure = step.failure;
+        report.connect_timed_out = step.connect_timed_out;
         report.progress = step.progress;
         report.recovery = balancer::RecoveryOptions::from_bits(recovery_bits);
         return report;
     }
     void forced_recovery(std::uint32_t n) override { forced += n; }
     void failed_over(std::size_t, const balancer::Decision&, bool next) override { failovers += next ? 1 : 0; }
+    void member_full(std::size_t) override { ++full; }
 
     void advance(std::chrono::milliseconds d) { now_ = now_ + balancer::Micros(d.count() * 1000); }
     long long elapsed_ms() const { return (now_ - start_).count() / 1000; }
@@ -67,6 +73,7 @@ public:
     std::vector<long long> sleeps;
     std::uint32_t forced = 0;
     int failovers = 0;
+    int full = 0;
 
 private:
     balancer::Micros now_;
@@ -234,6 +241,38 @@ void test_busy_limit(void**) {
     assert_int_equal(static_cast<int>(state_of(b2, 0)), static_cast<int>(balancer::MemberState::ok));
 }
 
+// A connect that timed out while the member answered other requests (another child's) is a
+// full member (its connector's maxConnections and acceptCount reached), not a dead one: the
+// request goes to the next member and the full one stays OK, uncharged. A timeout with no
+// answer meanwhile, or a refused connect with answers meanwhile, is a failure of the member.
+void test_full_member_is_not_charged(void**) {
+    const struct {
+        bool timed_out, answers_meanwhile, full;
+    } cases[] = {{true, true, true}, {true, false, false}, {false, true, false}};
+    for (const auto& c : cases) {
+        Setup s({{"a"}, {"b"}});
+        StateBuffer b(s);
+        ScriptedPort port(at_seconds(0));
+        Step step{Failure::connect_failed, Progress::nothing_sent, std::chrono::milliseconds(3000)};
+        step.connect_timed_out = c.timed_out;
+        if (c.answers_meanwhile) {
+            step.meanwhile = [&] {
+                balancer::begin_request(b.view, 0);
+                balancer::end_request(s.lb, b.view, 0, balancer::Outcome::success, {}, port.now());
+            };
+        }
+        port.behave(0, step);
+        const auto r = run(s, b, port, request_with_cookie("JSESSIONID=x.a"));
+        assert_int_equal(static_cast<int>(r.end), static_cast<int>(balancer::JourneyEnd::answered));
+        expect_order(port, {0, 1});
+        assert_int_equal(port.full, c.full ? 1 : 0);
+        const auto expected = c.full ? balancer::MemberState::ok : balancer::MemberState::error;
+        assert_int_equal(static_cast<int>(state_of(b, 0)), static_cast<int>(expected));
+        assert_int_equal(b.view.member(0).errors, c.full ? 0 : 1);
+        assert_int_equal(b.view.member(0).busy, 0);
+    }
+}
+
 // fail_on_status: the listed status moves the request on and puts the member in error; as
 // -code it moves the request on and leaves the member alone.
 void test_fail_on_status(void**) {
@@ -274,6 +313,7 @@ int main() {
         cmocka_unit_test(test_flapping_member),
         cmocka_unit_test(test_sticky_member_down),
         cmocka_unit_test(test_busy_limit),
+        cmocka_unit_test(test_full_member_is_not_charged),
         cmocka_unit_test(test_fail_on_status),
         cmocka_unit_test(test_bit1_stops_the_journey),
     };
