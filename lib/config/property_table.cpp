@@ -70,7 +70,7 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     prop(secret, "secret", T::text, "", "", kAjpLb, 0, 0, nullptr,
          "Shared secret sent to Tomcat (AJP attribute 0x0C); on an lb, inherited by members"),
     prop(retries, "retries", T::integer, "2", "", kAjpLb, 1, kMax, nullptr,
-         "ajp13: attempts on communication errors; lb: rounds over the members"),
+         "ajp13: attempts on communication errors (a connect that timed out is not repeated); lb: rounds over the members"),
     prop(retry_interval, "retry_interval", T::milliseconds, "100", "ms", kAjpLb, 0, kMax, nullptr,
          "Sleep before a retry (ajp13) or between rounds (lb)"),
 
@@ -123,7 +123,7 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     prop(fail_on_status, "fail_on_status", T::status_codes, "", "", kAjp, 0, 0, check_status_codes,
          "HTTP codes that fail the request (503); -code fails it without marking the member"),
     prop(busy_limit, "busy_limit", T::integer, "0", "", kAjp, 0, kMax, nullptr,
-         "Skip the member at this many concurrent requests; 0 means no limit"),
+         "Skip the member at this many concurrent requests, counted across every httpd child; 0 means no limit"),
     prop(max_packet_size, "max_packet_size", T::integer, "8192", "bytes", kAjp, 8192, 65536,
          check_max_packet_size, "AJP packet size, must equal Tomcat's packetSize"),
 

@@ -252,6 +252,10 @@ ServiceOutcome serve_request(ConnectionPool& pool, const ServiceOptions& options
             outcome.result = ServiceResult::connect_failed;
             outcome.cping_failed = taken.probe_failed;
             outcome.connect_timed_out = taken.how == AcquireResult::connect_timeout && !taken.probe_failed;
+            // A connect that timed out is not made again: a second would wait as long for the
+            // same silence (a host that is gone, or an accept queue that is full). An lb sends
+            // the request to another member sooner; a refused connect is cheap to retry.
+            if (outcome.connect_timed_out) return finish();
             continue;
         }
         outcome.result = ServiceResult::ok;

@@ -49,6 +49,22 @@ void test_connect_failures_are_retried_then_reported(void**) {
     assert_false(outcome.cping_failed);  // the connect itself failed
 }
 
+// A connect that timed out is not made again: a second would wait as long for the same
+// silence (a host that is gone, or a full accept queue). A refused one is (above).
+void test_connect_timeout_is_not_repeated(void**) {
+    Harness h;
+    h.connector.add_timeout();
+    h.connector.add(ok_response());  // never reached
+    ServiceOptions options;
+    options.retries = 2;
+    const auto outcome = h.serve(options);
+    assert_int_equal(static_cast<int>(outcome.result), static_cast<int>(ServiceResult::connect_failed));
+    assert_int_equal(outcome.attempts, 1);
+    assert_int_equal(h.sleeps, 0);
+    assert_true(outcome.connect_timed_out);
+    assert_int_equal(h.connector.handed_out.size(), 0);
+}
+
 void test_connect_failure_then_success(void**) {
     Harness h;
     h.connector.add_failure();
@@ -329,6 +345,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pooled_connection_is_reused),
         cmocka_unit_test(test_connect_failures_are_retried_then_reported),
+        cmocka_unit_test(test_connect_timeout_is_not_repeated),
         cmocka_unit_test(test_connect_failure_then_success),
         cmocka_unit_test(test_stale_idle_connection_is_dropped),
         cmocka_unit_test(test_closed_before_answer_is_retried_without_body),

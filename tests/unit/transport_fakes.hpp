@@ -206,11 +206,13 @@ private:
 class QueueConnector : public Connector {
 public:
     std::deque<std::unique_ptr<ScriptedLink>> links;
+    std::deque<IoResult> failures;  // why each failed connect failed, in order (error when none left)
     std::vector<ScriptedLink*> handed_out;
     std::unique_ptr<Link> connect(IoResult& why) override {
         if (links.empty() || !links.front()) {
             if (!links.empty()) links.pop_front();
-            why = IoResult::error;
+            why = failures.empty() ? IoResult::error : failures.front();
+            if (!failures.empty()) failures.pop_front();
             return nullptr;
         }
         auto link = std::move(links.front());
@@ -225,6 +227,10 @@ public:
         links.push_back(std::move(link));
     }
     void add_failure() { links.push_back(nullptr); }
+    void add_timeout() {
+        links.push_back(nullptr);
+        failures.push_back(IoResult::timeout);
+    }
 };
 
 }  // namespace ajpgate::transport::testing
