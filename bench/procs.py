@@ -44,7 +44,10 @@ class Procs:
 
     def start(self, argv, log_path):
         log = open(log_path, "ab")
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # A session of its own: prefork's parent signals its whole process group at shutdown,
+        # which would otherwise include this script.
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
         log.close()
         with open(os.path.join(self.run_dir, "pids"), "a") as f:
             f.write(f"{proc.pid}\n")

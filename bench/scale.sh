@@ -6,6 +6,7 @@
 #   bash bench/scale.sh mounts           10 to 100,000 mount rules (~30 min)
 #   bash bench/scale.sh members          lb of 2, 8, 64 members, and failover (~10 min)
 #   bash bench/scale.sh clients          16, 256, 1,000 keep-alive clients
+#   bash bench/scale.sh children         event 1/4/16 children, prefork 64; Tomcat maxThreads=50 (~10 min)
 #   bash bench/scale.sh bodies           1 GiB up and down, the child's RSS
 #   bash bench/scale.sh mounts --rules 10,1000     (options after the axis go to its script)
 #
@@ -17,10 +18,10 @@ AJPGATE_ROOT="$root"
 export AJPGATE_ROOT
 . "$root/scripts/lib.sh"
 
-axes=(mounts members clients bodies)  # issue 15's fourth axis (children) is not written yet
+axes=(mounts members clients children bodies)
 case "${1:-all}" in
     all) selected=("${axes[@]}"); [ $# -gt 0 ] && shift ;;
-    mounts|members|clients|bodies) selected=("$1"); shift ;;
+    mounts|members|clients|children|bodies) selected=("$1"); shift ;;
     -*) selected=(mounts) ;;  # the old form: options for the mount axis
     *) echo "scale: unknown axis '$1' (one of: ${axes[*]}, all)" >&2; exit 2 ;;
 esac

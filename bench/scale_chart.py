@@ -3,7 +3,7 @@
     python3 bench/scale_chart.py bench/results/scale-<axis>-<date>.json [more.json ...]
 
 Writes <same name>.png next to each JSON. The axis is recognised by the key of its rows
-(`rules`, `members`, `clients`, `children`) or, for large bodies, by `direction`. Lines: one per
+(`rules`, `members`, `part` for children, `clients`) or, for large bodies, by `direction`. Lines: one per
 connector and request kind, the figure the axis is about (instructions per request beyond the
 static file; req/s; MiB/s for bodies).
 """
@@ -47,6 +47,13 @@ def by_rps(key, label):
     return extract
 
 
+def children(result):
+    """req/s by the number of httpd processes, event and prefork apart (the layouts part)."""
+    rows = [r for r in result["rows"] if r.get("part") == "layouts"]
+    figures = [(mpm, lambda r, m=mpm: r.get("rps") if r["mpm"] == m else None) for mpm in ("event", "prefork")]
+    return ("httpd processes (event: 80 threads each; prefork: 1)", "req/s", "x", series_by(rows, "children", figures))
+
+
 def bodies(result):
     """MiB/s by body size, per connector and direction (median over the rounds)."""
     groups = {}
@@ -61,8 +68,9 @@ def bodies(result):
 
 def extractor(result):
     rows = result.get("rows") or [{}]
-    for key, extract in (("rules", mounts), ("members", members), ("clients", by_rps("clients", "clients")),
-                         ("children", by_rps("children", "children")), ("direction", bodies)):
+    # The children axis ("part") before clients: its rows name their client count too.
+    for key, extract in (("rules", mounts), ("members", members), ("part", children),
+                         ("clients", by_rps("clients", "clients")), ("direction", bodies)):
         if key in rows[0]:
             return extract
     raise ValueError("not a scale result: rows have none of rules, members, clients, children, direction")

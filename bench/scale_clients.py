@@ -134,8 +134,11 @@ def mpm_closed(log, offset):
     return total
 
 
-def wrk(port, clients, secs, script):
-    argv = ["wrk", "-t2", f"-c{clients}", f"-d{secs}s", "--latency", "-s", script, M.url(port)]
+def wrk(port, clients, secs, script, path=None, timeout=None):
+    """wrk -t2 with DONE_LUA's figures (p50/p99/p99.9, error kinds) parsed into the result;
+    `timeout` (seconds) replaces wrk's 2 s limit on one request."""
+    argv = ["wrk", "-t2", f"-c{clients}", f"-d{secs}s", "--latency", "-s", script,
+            M.url(port, {"path": path} if path else None)] + ([f"--timeout={timeout}s"] if timeout else [])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 120)
     out = M.parse_wrk(done.stdout)
     out["raw"] = done.stdout + done.stderr

@@ -23,7 +23,7 @@ SERVER_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <Connector address="127.0.0.1" port="{http_port}" protocol="HTTP/1.1" connectionTimeout="20000"/>
     <Connector address="127.0.0.1" port="{ajp_port}" protocol="AJP/1.3" {secret_attrs}
                packetSize="{packet_size}" connectionTimeout="{ajp_timeout_ms}"
-               tomcatAuthentication="{tomcat_authentication}" {attribute_pattern}/>
+               tomcatAuthentication="{tomcat_authentication}" {attribute_pattern} {ajp_attrs}/>
     <Engine name="Catalina" defaultHost="localhost" jvmRoute="{route}">
       {cluster}
       <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false">{host_xml}</Host>
@@ -39,11 +39,13 @@ def tomcat_available():
 
 class TomcatNode:
     def __init__(self, route="was1", secret=None, packet_size=8192, cluster_xml="",
-                 ajp_timeout_ms=60000, tomcat_authentication=True, allowed_attributes=None, host_xml=""):
+                 ajp_timeout_ms=60000, tomcat_authentication=True, allowed_attributes=None, host_xml="",
+                 ajp_attrs=""):
         """tomcat_authentication=False: trust the user httpd authenticated (AJP remote_user),
         as mod_jk set-ups do when httpd guards the application. allowed_attributes: the AJP
         connector's allowedRequestAttributesPattern (a regex), which JkEnvVar names must match or
-        Tomcat answers 403. host_xml: elements inside <Host> (an AccessLogValve, say)."""
+        Tomcat answers 403. host_xml: elements inside <Host> (an AccessLogValve, say). ajp_attrs:
+        more attributes of the AJP connector, as XML text (`maxThreads="50"`, say)."""
         self.route = route
         self.secret = secret
         self.base = harness.scratch_dir(f"tomcat-{route}")
@@ -55,6 +57,7 @@ class TomcatNode:
         self.tomcat_authentication = tomcat_authentication
         self.allowed_attributes = allowed_attributes
         self.host_xml = host_xml
+        self.ajp_attrs = ajp_attrs
         self.process = None
         self._write_base()
 
@@ -74,7 +77,8 @@ class TomcatNode:
                                       route=self.route, cluster=self.cluster_xml,
                                       ajp_timeout_ms=self.ajp_timeout_ms,
                                       tomcat_authentication=str(self.tomcat_authentication).lower(),
-                                      attribute_pattern=self._attribute_pattern(), host_xml=self.host_xml))
+                                      attribute_pattern=self._attribute_pattern(), host_xml=self.host_xml,
+                                      ajp_attrs=self.ajp_attrs))
         shutil.copytree(WEBAPP_SRC, os.path.join(self.base, "webapps", "app"))
 
     def _attribute_pattern(self):
