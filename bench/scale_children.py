@@ -13,8 +13,9 @@ Part 2, exhaustion (two real Tomcat 10 nodes with `maxThreads="50"` on the AJP c
 and with `maxConnections="50" acceptCount="10"` (a node that stops accepting). Figures: req/s,
 p50/p99, errors by kind, backend connections, and how often the lb put a member in error (the
 members' `errors` in the status worker for ajpgate and mod_jk; for mod_proxy its AH00940 lines
-and balancer-manager) and the requests still in flight 15 s after the run (`busy`; Busy), and from httpd's access log, read 15 s after wrk ends, every request
-httpd finished (wrk's percentiles leave out those still waiting when it stops). `ajpgate-cap`
+and balancer-manager), the requests still in flight 15 s after the run (`busy`; Busy), and,
+from httpd's access log read 15 s after wrk ends, every request httpd finished (wrk's
+percentiles leave out those still waiting when it stops). `ajpgate-cap`
 is ajpgate with busy_limit=50 (the node's maxThreads) and the lb waiting up to 3 s for a place
 (retries=300 x retry_interval=10).
 
