@@ -1,7 +1,9 @@
 // Member choice: session route, redirect, domain, then lbfactor by method; forced recovery.
 #include "balancer/selector.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <type_traits>
 
 namespace ajpgate::balancer {
 
@@ -29,19 +31,38 @@ inline bool below_busy_limit(const MemberSlot& slot) {
     return limit <= 0 || load_relaxed(slot.busy) < limit;
 }
 
+// The state and activation bytes are compared as stored: an out-of-range byte (which
+// member_state() reads as error, member_activation() as stopped) matches neither set.
+static_assert(static_cast<int>(MemberState::ok) == 0 && static_cast<int>(MemberState::recovering) == 1 &&
+              static_cast<int>(MemberState::forced) == 2);
+static_assert(static_cast<int>(RuntimeActivation::active) == 0 && static_cast<int>(RuntimeActivation::disabled) == 1);
+
+// ok or forced for a new session; recovering too for a sticky one.
+template <Use U> inline bool state_allows(std::uint8_t state) {
+    if constexpr (U == Use::fresh) return (state | 2u) == 2u;
+    else return state <= 2u;
+}
+// Active for a new session; disabled too for a sticky one.
+template <Use U> inline bool activation_allows(std::uint8_t activation) {
+    if constexpr (U == Use::fresh) return activation == 0u;
+    else return activation <= 1u;
+}
+
 // Early returns, cheapest test first: the lb runs this for every member of a request without
-// a session (issue 15).
-inline bool usable(const Pass& p, std::size_t i, Use use) {
-    if (p.any_tried && p.request.tried.contains(i)) return false;
-    const MemberSlot& slot = p.state.member(i);
-    const MemberState st = member_state(slot, std::memory_order_relaxed);
-    if (st != MemberState::ok && st != MemberState::forced && (use == Use::fresh || st != MemberState::recovering)) {
-        return false;
-    }
-    const RuntimeActivation act = p.any_override ? effective_activation(p.state, p.request, i)
-                                                 : member_activation(slot, std::memory_order_relaxed);
-    if (use == Use::fresh ? act != RuntimeActivation::active : act == RuntimeActivation::stopped) return false;
-    return below_busy_limit(slot);
+// a session (issue 15). The scan passes the slot and the request's flags from its locals;
+// always inlined, so that the per-member test is a few loads and compares, not a call.
+template <Use U>
+[[gnu::always_inline]] inline bool usable_slot(const Pass& p, const MemberSlot& slot, std::size_t i, bool any_tried,
+                                               bool any_override) {
+    if (any_tried && p.request.tried.contains(i)) return false;
+    if (!state_allows<U>(load_relaxed(slot.state))) return false;
+    const std::uint8_t activation = any_override ? static_cast<std::uint8_t>(effective_activation(p.state, p.request, i))
+                                                 : load_relaxed(slot.activation);
+    return activation_allows<U>(activation) && below_busy_limit(slot);
+}
+
+template <Use U> inline bool usable(const Pass& p, std::size_t i) {
+    return usable_slot<U>(p, p.state.member(i), i, p.any_tried, p.any_override);
 }
 
 // The load a member shows to its method: lower is chosen. Busyness looks at the live busy
@@ -55,9 +76,8 @@ struct Load {
     }
 };
 
-inline Load load_of(const MemberSlot& slot, bool busyness) {
+inline Load busyness_load(const MemberSlot& slot) {
     const std::uint64_t value = load_relaxed(slot.lb_value);
-    if (!busyness) return {value, 0};
     const auto busy = static_cast<std::uint64_t>(std::max(0, load_relaxed(slot.busy)));
     const std::uint64_t mult = load_relaxed(slot.lb_mult);
     const std::uint64_t weighted = mult != 0 && busy > std::numeric_limits<std::uint64_t>::max() / mult
@@ -68,30 +88,47 @@ inline Load load_of(const MemberSlot& slot, bool busyness) {
 
 // Lowest distance first, then lowest load; equal candidates are taken in turn, because the
 // scan starts where the previous pick left off. This runs over every member for each request
-// without a session, so it avoids a division per member (issue 15: 64 members should cost
-// about what 2 do).
-template <typename Accept>
-std::optional<std::size_t> best_by_method(const Pass& p, Use use, Accept accept) {
+// without a session (issue 15: 64 members should cost about what 2 do), so the loop keeps
+// what it needs in locals (the shared loads are atomic: the compiler would fetch anything it
+// reaches through a reference again for each member), tracks "none yet" with a sentinel
+// instead of std::optional, and compares a single number unless the method is Busyness.
+template <bool Busyness, Use U, typename Accept>
+std::optional<std::size_t> best_in_rotation(const Pass& p, Accept accept) {
+    using Key = std::conditional_t<Busyness, Load, std::uint64_t>;
     const std::size_t n = p.state.size();
     if (n == 0) return std::nullopt;
-    std::size_t i = load_relaxed(p.state.header().next_offset);
-    if (i >= n) i %= n;
-    const bool busyness = p.lb.method == config::LbMethod::busyness;
-    std::optional<std::size_t> best;
-    int best_distance = 0;
-    Load best_load{};
-    for (std::size_t k = 0; k < n; ++k, i = i + 1 == n ? 0 : i + 1) {
-        if (!accept(i) || !usable(p, i, use)) continue;
-        const int distance = p.lb.members[i].distance;
-        if (best && distance > best_distance) continue;
-        const Load load = load_of(p.state.member(i), busyness);
-        if (!best || distance < best_distance || load < best_load) {
+    const std::size_t start = load_relaxed(p.state.header().next_offset) % n;
+    const config::LbMember* const members = p.lb.members.data();
+    const MemberSlot* const slots = &p.state.member(0);
+    const bool any_tried = p.any_tried;
+    const bool any_override = p.any_override;
+    std::size_t best = n;
+    std::int64_t best_distance = std::numeric_limits<std::int64_t>::max();  // above any int
+    Key best_key{};
+    for (std::size_t k = 0, i = start; k < n; ++k, ++i) {
+        if (i == n) i = 0;
+        if (!accept(i)) continue;
+        const MemberSlot& slot = slots[i];
+        if (!usable_slot<U>(p, slot, i, any_tried, any_override)) continue;
+        const std::int64_t distance = members[i].distance;
+        if (distance > best_distance) continue;
+        Key key;
+        if constexpr (Busyness) key = busyness_load(slot);
+        else key = load_relaxed(slot.lb_value);
+        if (distance < best_distance || key < best_key) {
             best = i;
             best_distance = distance;
-            best_load = load;
+            best_key = key;
         }
     }
+    if (best == n) return std::nullopt;
     return best;
+}
+
+template <Use U, typename Accept>
+std::optional<std::size_t> best_by_method(const Pass& p, Accept accept) {
+    return p.lb.method == config::LbMethod::busyness ? best_in_rotation<true, U>(p, accept)
+                                                     : best_in_rotation<false, U>(p, accept);
 }
 
 std::optional<std::size_t> find_route(const config::LbWorker& lb, std::string_view route) {
@@ -100,7 +137,7 @@ std::optional<std::size_t> find_route(const config::LbWorker& lb, std::string_vi
 
 std::optional<Found> best_in_domain(const Pass& p, std::string_view domain) {
     if (domain.empty()) return std::nullopt;
-    const auto member = best_by_method(p, Use::sticky, [&](std::size_t i) { return p.lb.members[i].domain == domain; });
+    const auto member = best_by_method<Use::sticky>(p, [&](std::size_t i) { return p.lb.members[i].domain == domain; });
     if (!member) return std::nullopt;
     return Found{*member, PickReason::domain};
 }
@@ -109,11 +146,11 @@ std::optional<Found> best_in_domain(const Pass& p, std::string_view domain) {
 // domain; a route that names no member is tried as a domain.
 std::optional<Found> by_session_route(const Pass& p, std::string_view route, std::optional<std::size_t> member) {
     if (!member) return best_in_domain(p, route);
-    if (usable(p, *member, Use::sticky)) return Found{*member, PickReason::sticky};
+    if (usable<Use::sticky>(p, *member)) return Found{*member, PickReason::sticky};
     const config::LbMember& m = p.lb.members[*member];
     if (!m.redirect.empty()) {
         const auto target = find_route(p.lb, m.redirect);
-        if (target && usable(p, *target, Use::sticky)) return Found{*target, PickReason::redirect};
+        if (target && usable<Use::sticky>(p, *target)) return Found{*target, PickReason::redirect};
     }
     return best_in_domain(p, m.domain);
 }
@@ -144,7 +181,7 @@ Choice choose(const Pass& p) {
         }
     }
     if (choice.found || (choice.had_route && p.lb.sticky_session_force)) return choice;
-    if (const auto member = best_by_method(p, Use::fresh, [](std::size_t) { return true; })) {
+    if (const auto member = best_by_method<Use::fresh>(p, [](std::size_t) { return true; })) {
         choice.found = Found{*member, PickReason::by_method};
     }
     return choice;
