@@ -38,7 +38,7 @@ private:
     std::string dir_;
 };
 
-bool has_note(const TomcatNode& node, const std::string& part, std::size_t line = 0) {
+inline bool has_note(const TomcatNode& node, const std::string& part, std::size_t line = 0) {
     for (const auto& note : node.notes) {
         if (note.message.find(part) != std::string::npos && (line == 0 || note.where.line == line)) return true;
     }
