@@ -6,7 +6,9 @@
 // exactly in unit tests.
 //
 // Budget (retry.hpp, as mod_jk): up to min(lb_retries, members) members per round, `retries`
-// rounds, `retry_interval` between rounds. A member's own retries on new connections happen
+// rounds, `retry_interval` between rounds. While the only members left are at their busy_limit,
+// that interval is slept in 10 ms slices with a look at the members after each, so a place
+// freed meanwhile is taken at once; a round still sleeps no more than retry_interval in all. A member's own retries on new connections happen
 // inside its attempt (the transport asks the same policy), so `retry_same` from the policy
 // means "another member" here.
 #pragma once

@@ -32,6 +32,8 @@ public:
     std::chrono::milliseconds retry_interval() const noexcept { return interval_; }
     int rounds() const noexcept { return rounds_; }
     int per_round() const noexcept { return per_round_; }
+    // No round follows this one: a failure now gives up.
+    bool last_round() const noexcept { return round_ + 1 >= rounds_; }
 
 private:
     int rounds_;

@@ -51,14 +51,21 @@ template <Use U> inline bool activation_allows(std::uint8_t activation) {
 // Early returns, cheapest test first: the lb runs this for every member of a request without
 // a session (issue 15). The scan passes the slot and the request's flags from its locals;
 // always inlined, so that the per-member test is a few loads and compares, not a call.
+// Eligible: everything but the busy limit.
 template <Use U>
-[[gnu::always_inline]] inline bool usable_slot(const Pass& p, const MemberSlot& slot, std::size_t i, bool any_tried,
-                                               bool any_override) {
+[[gnu::always_inline]] inline bool eligible_slot(const Pass& p, const MemberSlot& slot, std::size_t i, bool any_tried,
+                                                 bool any_override) {
     if (any_tried && p.request.tried.contains(i)) return false;
     if (!state_allows<U>(load_relaxed(slot.state))) return false;
     const std::uint8_t activation = any_override ? static_cast<std::uint8_t>(effective_activation(p.state, p.request, i))
                                                  : load_relaxed(slot.activation);
-    return activation_allows<U>(activation) && below_busy_limit(slot);
+    return activation_allows<U>(activation);
+}
+
+template <Use U>
+[[gnu::always_inline]] inline bool usable_slot(const Pass& p, const MemberSlot& slot, std::size_t i, bool any_tried,
+                                               bool any_override) {
+    return eligible_slot<U>(p, slot, i, any_tried, any_override) && below_busy_limit(slot);
 }
 
 template <Use U> inline bool usable(const Pass& p, std::size_t i) {
@@ -205,6 +212,20 @@ std::uint32_t force_recovery(const Pass& p) {
     return forced;
 }
 
+// After a choice that found nothing: is a member this request could use merely at its
+// busy_limit? A new session's rules for every member; a sticky one's for the session's member,
+// the only one that counts under sticky_session_force.
+bool any_member_full(const Pass& p, std::optional<std::size_t> route_member, bool only_route) {
+    for (std::size_t i = 0; i < p.state.size(); ++i) {
+        if (only_route && route_member != i) continue;
+        const MemberSlot& slot = p.state.member(i);
+        if (below_busy_limit(slot)) continue;
+        if (eligible_slot<Use::fresh>(p, slot, i, p.any_tried, p.any_override)) return true;
+        if (route_member == i && eligible_slot<Use::sticky>(p, slot, i, p.any_tried, p.any_override)) return true;
+    }
+    return false;
+}
+
 void record_pick(const Pass& p, std::size_t i) {
     MemberSlot& slot = p.state.member(i);
     shared(slot.elected).fetch_add(1, std::memory_order_relaxed);
@@ -243,6 +264,7 @@ Selection select_member(const config::LbWorker& lb, const LbStateView& state, Re
     if (!choice.found) {
         result.error = choice.had_route && lb.sticky_session_force ? SelectError::sticky_forced
                                                                    : SelectError::none_usable;
+        result.members_full = any_member_full(pass, choice.route_member, result.error == SelectError::sticky_forced);
         return result;
     }
     record_pick(pass, choice.found->member);

@@ -33,6 +33,7 @@ enum class ActivationOverride : std::uint8_t { none, active, disabled, stopped }
 class MemberSet {
 public:
     void insert(std::size_t member) noexcept { if (member < kMaxMembers) bits_.set(member); }
+    void erase(std::size_t member) noexcept { if (member < kMaxMembers) bits_.reset(member); }
     bool contains(std::size_t member) const noexcept { return member < kMaxMembers && bits_[member]; }
     std::size_t size() const noexcept { return bits_.count(); }
     bool empty() const noexcept { return bits_.none(); }
@@ -74,6 +75,9 @@ struct Selection {
     // The member the request's session route names (the first route naming one), wherever
     // the request went: a drain counts the requests of its sessions (drain.hpp).
     std::optional<std::size_t> route_member;
+    // No member found, but one this request could use is only at its busy_limit: a place may
+    // free up in a moment (the journey looks again soon instead of a whole retry_interval).
+    bool members_full = false;
 
     explicit operator bool() const noexcept { return member.has_value(); }
 };

@@ -72,7 +72,7 @@ constexpr std::array<PropertySpec, property_count> kTable{{
     prop(retries, "retries", T::integer, "2", "", kAjpLb, 1, kMax, nullptr,
          "ajp13: attempts on communication errors (a connect that timed out is not repeated); lb: rounds over the members"),
     prop(retry_interval, "retry_interval", T::milliseconds, "100", "ms", kAjpLb, 0, kMax, nullptr,
-         "Sleep before a retry (ajp13) or between rounds (lb)"),
+         "Sleep before a retry (ajp13) or between rounds (lb; while members are only at busy_limit, slept in 10 ms looks)"),
 
     prop(host, "host", T::text, "localhost", "", kAjp, 0, 0, check_host,
          "Backend host name or address; may embed :port"),
